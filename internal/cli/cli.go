@@ -1,0 +1,173 @@
+// Package cli is shipshape's command line: cobra verbs over the check, inspect, explain and
+// snapshot engines, with exit codes decided in one place.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/shipshape-dev/shipshape/internal/catalog"
+	"github.com/shipshape-dev/shipshape/internal/report"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+)
+
+// Exit codes.
+const (
+	ExitClean    = 0 // nothing at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on (or explain found no diagnosis)
+	ExitMisuse   = 2 // bad flags, unreadable input
+)
+
+// Version is stamped with -ldflags "-X github.com/shipshape-dev/shipshape/internal/cli.Version=…".
+var Version = "dev"
+
+// exitError carries an exit code up to Run; its message, if any, goes to stderr.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+// misuse wraps an error as exit code 2.
+func misuse(format string, args ...any) error {
+	return &exitError{code: ExitMisuse, err: fmt.Errorf(format, args...)}
+}
+
+// env is what a command may touch of the outside world; tests replace it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// tty says whether stdout is a terminal (colour) and errTTY whether stderr is (progress).
+	tty, errTTY bool
+}
+
+// Run executes the command line and returns the process exit code. Only main calls os.Exit.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: isTerminal(stdout), errTTY: isTerminal(stderr)}
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitClean
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "shipshape: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors (unknown flag, wrong argument count) are misuse.
+	fmt.Fprintf(stderr, "shipshape: %v\n", err)
+	return ExitMisuse
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "shipshape",
+		Short: "Will your Go service start over there? And if it didn't, why?",
+		Long: `shipshape predicts and explains the start-up failures of Go services on Linux servers,
+container images, Kubernetes pods and systemd units, from one catalog of failure modes.
+
+  shipshape check [DIR]        preflight a Go project with its Dockerfiles, manifests and units
+  shipshape rules [ID]         list the catalog, or print the doc of one failure mode
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable input.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	for _, add := range []func(*env) *cobra.Command{
+		newCheckCmd,
+		newRulesCmd,
+		newVersionCmd,
+	} {
+		root.AddCommand(add(e))
+	}
+	return root
+}
+
+// output is the flags every reporting verb shares.
+type output struct {
+	format string
+	failOn string
+	color  string
+}
+
+func addOutputFlags(cmd *cobra.Command, o *output) {
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json, sarif or github")
+	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
+	cmd.Flags().StringVar(&o.color, "color", "auto", "colour in text output: auto (only on a terminal), always or never")
+}
+
+// write renders a report and returns the exit error its findings call for.
+func (o *output) write(e *env, r *report.Report) error {
+	f, err := report.Lookup(o.format)
+	if err != nil {
+		return misuse("%v", err)
+	}
+	failOn, err := rule.ParseSeverity(o.failOn)
+	if err != nil {
+		return misuse("--fail-on: %v", err)
+	}
+	color := false
+	switch o.color {
+	case "auto":
+		color = e.tty && os.Getenv("NO_COLOR") == ""
+	case "always":
+		color = true
+	case "never":
+	default:
+		return misuse("--color: want auto, always or never, not %q", o.color)
+	}
+	if r.Rules == nil {
+		r.Rules = catalog.All()
+	}
+	if o.format == "text" {
+		for _, n := range r.Notes {
+			fmt.Fprintf(e.stderr, "note: %s\n", n)
+		}
+	}
+	if err := f.Format(e.stdout, r, report.Options{Color: color, ToolVersion: Version}); err != nil {
+		return &exitError{code: ExitMisuse, err: err}
+	}
+	for _, fd := range r.Findings {
+		if fd.Severity >= failOn {
+			return &exitError{code: ExitFindings}
+		}
+	}
+	return nil
+}
+
+func validateOutput(o *output) error {
+	if _, err := report.Lookup(o.format); err != nil {
+		return misuse("%v", err)
+	}
+	if _, err := rule.ParseSeverity(o.failOn); err != nil {
+		return misuse("--fail-on: %v", err)
+	}
+	return nil
+}
+
+func wordList(ss []string) string { return strings.Join(ss, ", ") }
