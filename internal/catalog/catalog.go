@@ -9,7 +9,11 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/check"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/rules/code"
+	"github.com/shipshape-dev/shipshape/internal/rules/container"
+	"github.com/shipshape-dev/shipshape/internal/rules/kube"
+	"github.com/shipshape-dev/shipshape/internal/rules/network"
 	"github.com/shipshape-dev/shipshape/internal/rules/runtime"
+	"github.com/shipshape-dev/shipshape/internal/rules/unit"
 )
 
 var (
@@ -21,8 +25,12 @@ var (
 func build() {
 	lists := [][]*rule.Rule{
 		{check.UnexplainedSuppression}, // SS0xxx: shipshape's own directives
-		code.Rules,                     // SS1xxx: Go code and modules
-		runtime.Rules,                  // SS6xxx/SS7xxx seen only at run time
+		code.Rules,                     // SS1001-SS1009: Go code and modules alone
+		container.Rules,                // SS1010-SS1012, SS2xxx: builds and images
+		unit.Rules,                     // SS3xxx: systemd units
+		kube.Rules,                     // SS4xxx: Kubernetes
+		network.Rules,                  // SS6001-SS6003: listeners against targets
+		runtime.Rules,                  // SS6004, SS7xxx: seen only at run time
 	}
 	byID = map[string]*rule.Rule{}
 	for _, l := range lists {

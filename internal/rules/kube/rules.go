@@ -1,0 +1,7 @@
+// Package kube holds the detectors for Kubernetes manifests: what pods mount, reference and probe, against what the code reads and serves.
+package kube
+
+import "github.com/shipshape-dev/shipshape/internal/rule"
+
+// Rules is this package's part of the catalog, in ID order.
+var Rules = []*rule.Rule{}
