@@ -7,8 +7,7 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
-// Facts are the run-time needs of the Go code that ships.
-type Facts struct{}
-
-// Load reads the Go code of t.
+// Load reads the Go code of t. It returns nil Facts when the tree holds no Go code (no .go file
+// and no go.mod). Notes say what could not be read: Go files that do not parse (with the
+// scanner's position), unreadable files.
 func Load(t *tree.Tree) (*Facts, []source.Note) { return nil, nil }
