@@ -15,8 +15,8 @@ type Directive struct {
 	IDs []string
 	// Reason is the text after the IDs; empty is reported as a finding of its own.
 	Reason string
-	// Applies are the lines it covers: its own line and the next line that is not blank and
-	// not a comment.
+	// Applies are the lines it covers: its own line, and when it stands alone on a comment line,
+	// the next line that is neither blank nor a comment.
 	Applies [2]int
 }
 
@@ -42,9 +42,8 @@ func Scan(content []byte) []Directive {
 			d.IDs = append(d.IDs, f)
 		}
 		d.Applies = [2]int{i + 1, i + 1}
-		for j := i + 1; j < len(lines); j++ {
-			t := strings.TrimSpace(lines[j])
-			if t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") {
+		for j := i + 1; isComment(l) && j < len(lines); j++ {
+			if strings.TrimSpace(lines[j]) == "" || isComment(lines[j]) {
 				continue
 			}
 			d.Applies[1] = j + 1
@@ -66,4 +65,9 @@ func (d Directive) Covers(id string, line int) bool {
 		}
 	}
 	return false
+}
+
+func isComment(l string) bool {
+	t := strings.TrimSpace(l)
+	return strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") || strings.HasPrefix(t, ";")
 }
