@@ -12,8 +12,8 @@
 //	http.ListenAndServe(":6060", nil) // want SS1001 "net/http/pprof"
 //
 // A marker at the end of a line of code applies to that line. A marker alone on a comment line
-// applies to the next line that is neither blank nor a comment: Dockerfiles, systemd units and
-// env files cannot carry trailing comments, so they put the marker on the line above.
+// applies to the next line that is neither blank nor another marker line: Dockerfiles, systemd
+// units and env files cannot carry trailing comments, so they put the marker on the line above.
 package ruletest
 
 import (
@@ -83,7 +83,7 @@ func parseWants(file string, b []byte) ([]*Want, error) {
 		if isCommentOnly(l) {
 			target = 0
 			for j := i + 1; j < len(lines); j++ {
-				if t := strings.TrimSpace(lines[j]); t != "" && !isCommentOnly(lines[j]) {
+				if t := strings.TrimSpace(lines[j]); t != "" && !(isCommentOnly(lines[j]) && markerRE.MatchString(lines[j])) {
 					target = j + 1
 					break
 				}
@@ -185,19 +185,29 @@ func runBroken(t *testing.T, dir string, r *rule.Rule, all []*rule.Rule) {
 	if n == 0 {
 		t.Fatalf("%s: a broken case needs at least one 'want %s' marker", dir, r.ID)
 	}
-	for _, f := range Findings(t, dir, all) {
+	for _, p := range Compare(wants, Findings(t, dir, all), ids) {
+		t.Error(p)
+	}
+}
+
+// Compare matches findings of the IDs in ids against wants and returns what does not agree:
+// findings no marker asked for, and markers no finding met.
+func Compare(wants []*Want, findings []rule.Finding, ids map[string]bool) []string {
+	var problems []string
+	for _, f := range findings {
 		if !ids[f.ID] {
 			continue
 		}
 		if !meet(wants, f) {
-			t.Errorf("unexpected finding %s:%d: %s [%s]", f.File, f.Line, f.Message, f.ID)
+			problems = append(problems, fmt.Sprintf("unexpected finding %s:%d: %s [%s]", f.File, f.Line, f.Message, f.ID))
 		}
 	}
 	for _, w := range wants {
 		if !w.met {
-			t.Errorf("%s:%d: no %s finding matching %q", w.File, w.Line, w.ID, w.RE)
+			problems = append(problems, fmt.Sprintf("%s:%d: no %s finding matching %q", w.File, w.Line, w.ID, w.RE))
 		}
 	}
+	return problems
 }
 
 func meet(wants []*Want, f rule.Finding) bool {
