@@ -1,0 +1,3 @@
+module example.com/clean-api
+
+go 1.22.0
