@@ -8,7 +8,9 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/rule"
 )
 
-// Text is `path:line:col: severity: message [ID]` with the fix on the next line.
+// Text is `path:line:col: severity: message [ID]`, then the related positions and the fix on
+// indented lines. Colour (ANSI) only when Options.Color is set: the caller decides whether the
+// output is a terminal.
 type Text struct{}
 
 const (
@@ -41,7 +43,15 @@ func (Text) Format(w io.Writer, r *Report, opt Options) error {
 		default:
 			sev = paint(ansiBlue, sev)
 		}
-		fmt.Fprintf(&b, "%s: %s: %s [%s]\n", paint(ansiBold, f.Pos.String()), sev, f.Message, f.ID)
+		// One finding, one line that grep can find: a message that runs over several lines
+		// keeps the ID on its first line and indents the rest like the related positions.
+		first, rest, _ := strings.Cut(strings.TrimRight(f.Message, "\n"), "\n")
+		fmt.Fprintf(&b, "%s: %s: %s [%s]\n", paint(ansiBold, f.Pos.String()), sev, strings.TrimRight(first, "\r"), f.ID)
+		for _, l := range strings.Split(rest, "\n") {
+			if l = strings.TrimRight(l, "\r"); l != "" {
+				fmt.Fprintf(&b, "    %s\n", l)
+			}
+		}
 		for _, rel := range f.Related {
 			fmt.Fprintf(&b, "    %s: %s\n", rel.Pos.String(), rel.Message)
 		}
