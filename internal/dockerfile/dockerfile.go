@@ -1,13 +1,136 @@
-// Package dockerfile answers what each Dockerfile builds: stages, copies, commands and the final image they produce, read with BuildKit's own parser.
+// Package dockerfile answers what each Dockerfile builds: stages, copies, commands and the final
+// image they produce, read with BuildKit's own parser.
+//
+// The API rule writers use:
+//
+//   - Load(t) finds every Dockerfile of the tree (Dockerfile*, *.dockerfile, Containerfile) and
+//     parses it with its own directory as the build context. LoadWithContext(t, path, context)
+//     models one file against another context (compose `build.context`, a workflow's `context:`).
+//   - File.ParseError is set when BuildKit would refuse the file (unknown instruction,
+//     unterminated heredoc, a line over 64 KiB, binary content); report it as config-invalid and
+//     do not trust the stages of such a file.
+//   - File.Stages are the build stages in order; File.Final() is the last one and
+//     File.Target(name) the one a compose `target:` or workflow `target:` selects.
+//   - Each Stage carries its Base (FROM, ARG-expanded, --platform, digest, FromStage), Args, Env,
+//     Workdirs, Users, Copies (with Placed: which project files land where), Runs (go builds,
+//     package installs, mkdir/chown/chmod, users created), Expose, Entrypoint, Cmd, Healthcheck,
+//     Volumes, Shell, StopSignal and PlatformRefs (TARGETARCH & co. and whether declared).
+//   - Model(f, stage) is the predicted final image: base knowledge from the table in bases.go
+//     (Lookup), then the stage's instructions applied: paths, packages, users, WORKDIR, USER,
+//     ENV, entrypoint, ports, and each Go binary with its predicted linkage (Binary).
+//
+// Every fact carries the source.Pos of the instruction (or the shell word inside a RUN) that
+// established it. Unknown stays unknown: a base missing from the table yields Unknown for every
+// property, and a value built from an unset ARG is marked Unresolved.
 package dockerfile
 
 import (
+	"path"
+	"strings"
+
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
-// File is one parsed artifact.
-type File struct{}
+// File is one parsed Dockerfile.
+type File struct {
+	// Path is the slash path of the Dockerfile relative to the checked root.
+	Path string
+	// Context is the slash path of the build context relative to the checked root ("." for the
+	// root). By default it is the Dockerfile's directory.
+	Context string
+	// ParseError is set when BuildKit rejects the file; nil otherwise.
+	ParseError *ParseError
+	// MetaArgs are the ARGs before the first FROM (usable in FROM lines only).
+	MetaArgs []*Var
+	// Stages are the build stages in file order.
+	Stages []*Stage
+	// Ignore is the .dockerignore applied to the context, nil when there is none.
+	Ignore *Ignore
+	// Warnings are BuildKit parser warnings (for example empty continuation lines).
+	Warnings []source.Note
 
-// Load finds and parses every artifact of this kind in t.
-func Load(t *tree.Tree) ([]*File, []source.Note) { return nil, nil }
+	tree  *tree.Tree
+	notes []source.Note
+}
+
+// ParseError is why BuildKit would refuse the file, at the line it names.
+type ParseError struct {
+	Pos source.Pos
+	Msg string
+}
+
+func (e *ParseError) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Final is the stage `docker build` builds without --target: the last one. It is nil when the
+// file has no stage.
+func (f *File) Final() *Stage {
+	if len(f.Stages) == 0 {
+		return nil
+	}
+	return f.Stages[len(f.Stages)-1]
+}
+
+// Target is the stage named name (case-insensitive, as BuildKit compares them), or the final
+// stage when name is empty; nil when no stage has that name.
+func (f *File) Target(name string) *Stage {
+	if name == "" {
+		return f.Final()
+	}
+	return f.stageNamed(name, len(f.Stages))
+}
+
+// stageNamed finds a stage by name or index among the first n stages.
+func (f *File) stageNamed(name string, n int) *Stage {
+	lower := strings.ToLower(name)
+	for _, s := range f.Stages[:n] {
+		if s.Name == lower {
+			return s
+		}
+	}
+	return nil
+}
+
+// Load finds and parses every Dockerfile in t, each with its own directory as the build context.
+func Load(t *tree.Tree) ([]*File, []source.Note) {
+	var files []*File
+	var notes []source.Note
+	for _, tf := range t.OfKind(tree.Dockerfile) {
+		f, ns := LoadWithContext(t, tf.Path, path.Dir(tf.Path))
+		notes = append(notes, ns...)
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	return files, notes
+}
+
+// LoadWithContext parses the Dockerfile at the slash path rel of t with the build context
+// contextDir (a slash path relative to the root, "." for the root), as compose's build.context
+// or a workflow's context: says. It returns nil and a note when the file cannot be read.
+func LoadWithContext(t *tree.Tree, rel, contextDir string) (*File, []source.Note) {
+	tf := t.Get(rel)
+	if tf == nil {
+		return nil, []source.Note{source.Notef(source.Pos{File: rel}, "Dockerfile not found in the checked tree")}
+	}
+	data, err := t.Read(tf)
+	if err != nil {
+		return nil, []source.Note{source.Notef(source.Pos{File: rel}, "cannot read: %v", err)}
+	}
+	contextDir = path.Clean(strings.TrimPrefix(contextDir, "./"))
+	ig, notes := loadIgnore(t, rel, contextDir)
+	f := parse(rel, data, &buildContext{tree: t, dir: contextDir, ignore: ig})
+	f.Ignore = ig
+	f.tree = t
+	notes = append(notes, f.notes...)
+	f.notes = nil
+	return f, notes
+}
+
+// Parse parses Dockerfile content named rel without a tree: copies from the build context are
+// recorded but not expanded into files. It never panics; errors become File.ParseError.
+func Parse(rel string, data []byte) *File {
+	f := parse(rel, data, nil)
+	f.notes = nil
+	return f
+}

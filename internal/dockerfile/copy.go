@@ -1,0 +1,158 @@
+package dockerfile
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/shipshape-dev/shipshape/internal/tree"
+)
+
+// buildContext is the directory COPY reads from and the .dockerignore that filters it.
+type buildContext struct {
+	tree   *tree.Tree
+	dir    string // slash path relative to the tree root, "." for the root
+	ignore *Ignore
+}
+
+// files lists the context's files (tree paths) that .dockerignore keeps.
+func (c *buildContext) included(treePath string) bool {
+	rel := c.rel(treePath)
+	return c.ignore == nil || !c.ignore.Excludes(rel)
+}
+
+// rel is a tree path relative to the context.
+func (c *buildContext) rel(treePath string) string {
+	if c.dir == "." {
+		return treePath
+	}
+	return strings.TrimPrefix(treePath, c.dir+"/")
+}
+
+// under lists the tree files below the context.
+func (c *buildContext) under() []*tree.File {
+	if c.dir == "." {
+		return c.tree.Files
+	}
+	var out []*tree.File
+	for _, f := range c.tree.Files {
+		if strings.HasPrefix(f.Path, c.dir+"/") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (p *fileParser) copy(ss *stageState, cp *Copy, sd instructions.SourcesAndDest, n *parser.Node) {
+	s := ss.st
+	unres := false
+	for _, src := range sd.SourcePaths {
+		e, u := p.expand(src, ss.vars)
+		unres = unres || u
+		cp.Sources = append(cp.Sources, e)
+	}
+	dest, u := p.expand(sd.DestPath, ss.vars)
+	cp.Unresolved = unres || u
+	cp.Dest = dest
+	cp.Workdir = ss.workdir
+	cp.DestIsDir = strings.HasSuffix(dest, "/") || len(sd.SourcePaths)+len(sd.SourceContents) > 1
+	cp.DestAbs = absPath(ss.workdir, dest)
+	if cp.DestIsDir && !strings.HasSuffix(cp.DestAbs, "/") {
+		cp.DestAbs += "/"
+	}
+	if cp.From != "" {
+		from, _ := p.expand(cp.From, ss.vars)
+		cp.From = from
+		if i, err := strconv.Atoi(from); err == nil && i >= 0 && i < len(p.f.Stages)-1 {
+			cp.FromStage = p.f.Stages[i]
+		} else {
+			cp.FromStage = p.f.stageNamed(from, len(p.f.Stages)-1)
+		}
+	}
+	line := n.StartLine
+	for _, h := range sd.SourceContents {
+		cp.Heredocs = append(cp.Heredocs, Heredoc{Pos: p.pos(line + 1), Name: h.Path, Data: h.Data})
+		cp.Placed = append(cp.Placed, Placed{Src: "<<" + h.Path, Dest: into(cp, h.Path)})
+	}
+	switch {
+	case cp.Unresolved:
+	case cp.From != "":
+		for _, src := range cp.Sources {
+			src = absPath("/", src)
+			cp.Placed = append(cp.Placed, Placed{Src: src, Dest: into(cp, path.Base(src)), Dir: strings.HasSuffix(src, "/")})
+		}
+	case p.ctx != nil:
+		for _, src := range cp.Sources {
+			if strings.Contains(src, "://") || strings.HasPrefix(src, "git@") {
+				cp.Unresolved = true // ADD of a URL or repository: contents unknown
+				continue
+			}
+			placed := p.ctx.expandSource(cp, src)
+			if len(placed) == 0 {
+				p.note(line, "%s source %q matches no file of the build context %s (after .dockerignore); the build fails", kind(cp), src, p.ctx.dir)
+				cp.Unresolved = true
+			}
+			cp.Placed = append(cp.Placed, placed...)
+		}
+	}
+	s.Copies = append(s.Copies, cp)
+	s.Steps = append(s.Steps, cp)
+}
+
+func kind(cp *Copy) string {
+	if cp.Add {
+		return "ADD"
+	}
+	return "COPY"
+}
+
+// into is where a source named base lands: inside Dest when it is a directory, Dest otherwise.
+func into(cp *Copy, base string) string {
+	if cp.DestIsDir {
+		return path.Join(cp.DestAbs, base)
+	}
+	return strings.TrimSuffix(cp.DestAbs, "/")
+}
+
+// expandSource lists the files a context source brings in. A file lands at Dest (or inside it);
+// a directory's contents land inside Dest, as `COPY dir/ /app/` copies what dir holds and not dir
+// itself; wildcards match files and directories at their depth.
+func (c *buildContext) expandSource(cp *Copy, src string) []Placed {
+	pat := path.Clean("/" + src)[1:] // relative to the context, "" for the context itself
+	var out []Placed
+	depth := strings.Count(pat, "/") + 1
+	wild := strings.ContainsAny(pat, "*?[")
+	for _, f := range c.under() {
+		rel := c.rel(f.Path)
+		if !c.included(f.Path) {
+			continue
+		}
+		if pat == "" {
+			out = append(out, Placed{Src: f.Path, Dest: path.Join(cp.DestAbs, rel)})
+			continue
+		}
+		segs := strings.Split(rel, "/")
+		if len(segs) < depth {
+			continue
+		}
+		head := strings.Join(segs[:depth], "/")
+		if wild {
+			if ok, _ := path.Match(pat, head); !ok {
+				continue
+			}
+		} else if head != pat {
+			continue
+		}
+		if head == rel { // the source is this file
+			out = append(out, Placed{Src: f.Path, Dest: into(cp, path.Base(rel))})
+			continue
+		}
+		// The source is a directory: its contents land inside Dest.
+		inner := strings.Join(segs[depth:], "/")
+		out = append(out, Placed{Src: f.Path, Dest: path.Join(cp.DestAbs, inner)})
+	}
+	return out
+}
