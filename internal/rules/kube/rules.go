@@ -4,4 +4,9 @@ package kube
 import "github.com/shipshape-dev/shipshape/internal/rule"
 
 // Rules is this package's part of the catalog, in ID order.
-var Rules = []*rule.Rule{}
+var Rules = []*rule.Rule{
+	ConfigMapOverBinary, // SS4001
+	MountedKeyMissing,   // SS4002
+	ProbePortUndefined,  // SS4003
+	ConfigRefMissing,    // SS4004
+}

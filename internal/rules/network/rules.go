@@ -4,4 +4,8 @@ package network
 import "github.com/shipshape-dev/shipshape/internal/rule"
 
 // Rules is this package's part of the catalog, in ID order.
-var Rules = []*rule.Rule{}
+var Rules = []*rule.Rule{
+	PortMismatch,   // SS6001
+	ListenLoopback, // SS6002
+	PrivilegedPort, // SS6003
+}

@@ -4,4 +4,7 @@ package unit
 import "github.com/shipshape-dev/shipshape/internal/rule"
 
 // Rules is this package's part of the catalog, in ID order.
-var Rules = []*rule.Rule{}
+var Rules = []*rule.Rule{
+	ForkingForegroundServer, // SS3001
+	ExecStartMissing,        // SS3002
+}

@@ -1,0 +1,48 @@
+package network
+
+import "github.com/shipshape-dev/shipshape/internal/rule"
+
+// PortMismatch is a listener on a port that the deployment does not route to: EXPOSE, compose
+// ports, containerPort, Service targetPort, probes or the platform's $PORT name another one.
+var PortMismatch = &rule.Rule{
+	ID:       "SS6001",
+	Class:    "port-mismatch",
+	Title:    "service listens on a different port than the deployment routes to",
+	Severity: rule.Error,
+	Doc: `**What happens.** The service starts and logs that it is listening, yet nobody can reach it:
+port-forwards and load balancers reset or refuse, probes fail and the pod is restarted or never
+Ready:
+
+    curl: (52) Empty reply from server
+    Readiness probe failed: Get "http://10.1.0.5:8080/healthz": dial tcp 10.1.0.5:8080: connect: connection refused
+    The TargetPort 80 does not match the listening port 9001.
+
+**Why.** Every layer names the port independently and none of them changes what the process
+binds: EXPOSE and containerPort are documentation, compose ports map host:container, a Service
+targetPort and the probes must equal the port inside the container. Platforms such as Cloud Run,
+Heroku and Azure Container Apps set $PORT and route only there, so a hard-coded :8080 (or Gin's
+default) behind PORT=3000 is unreachable. The usual cause is a default changed in one place.
+
+**How to confirm.**
+
+    kubectl exec POD -- cat /proc/net/tcp /proc/net/tcp6   # local ports in hex, state 0A = LISTEN
+    kubectl get svc NAME -o jsonpath='{.spec.ports}'
+    docker compose port SERVICE 8080
+    shipshape check .
+
+**How to fix.** Pick one port, make the code read it (flag or $PORT), and use the same number
+in EXPOSE, compose ports, containerPort, targetPort and the probes:
+
+    addr := ":" + cmp.Or(os.Getenv("PORT"), "8080")`,
+	Fix:     "Make the listen port, EXPOSE, compose ports, containerPort, Service targetPort, probes and $PORT agree (read the port from one setting).",
+	Symptom: "connect: connection refused",
+	Signatures: []rule.Signature{
+		rule.Sig("Empty reply from server",
+			`^curl: \(52\) Empty reply from server$`,
+			"curl: (52) Empty reply from server"),
+		rule.Sig("does not match",
+			`The TargetPort (?P<port>\d+) does not match (?:the listening port|any of the listening ports)`,
+			"The TargetPort 80 does not match the listening port 9001. The TargetPort 80 does not match any of the listening ports: [9001 9000]."),
+	},
+	// Requires and Run: added with the detector.
+}
