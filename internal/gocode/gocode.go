@@ -1,13 +1,318 @@
 // Package gocode answers what the Go code of a project needs at run time, read with go/parser
 // and golang.org/x/mod alone: no go list, no type-checking, no network.
+//
+// Load works in two passes. The first reads every candidate Go file up to its imports (in
+// parallel) to learn the packages, their build constraints for linux/amd64 and what each
+// imports; from the main packages it follows imports within the tree's modules, their vendor
+// directories and local replace targets. The second fully parses only the packages that ship
+// and walks each file once, collecting every kind of fact; no syntax tree is kept.
 package gocode
 
 import (
+	"path"
+	"sort"
+	"strings"
+
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // Load reads the Go code of t. It returns nil Facts when the tree holds no Go code (no .go file
-// and no go.mod). Notes say what could not be read: Go files that do not parse (with the
-// scanner's position), unreadable files.
-func Load(t *tree.Tree) (*Facts, []source.Note) { return nil, nil }
+// and no go.mod). Notes say what could not be read: Go files that do not parse (at the
+// scanner's position), unreadable files, packages whose files disagree on their name.
+func Load(t *tree.Tree) (*Facts, []source.Note) {
+	var goFiles, modFiles []*tree.File
+	for _, f := range t.Files {
+		switch f.Kind {
+		case tree.GoFile:
+			if shipsByName(f.Path) {
+				goFiles = append(goFiles, f)
+			}
+		case tree.GoMod:
+			if !inVendor(f.Path) && shipsByName(path.Join(path.Dir(f.Path), "x.go")) {
+				modFiles = append(modFiles, f)
+			}
+		}
+	}
+	if len(goFiles) == 0 && len(modFiles) == 0 {
+		return nil, nil
+	}
+	var notes []source.Note
+	facts := &Facts{Packages: map[string]*Package{}}
+	for _, mf := range modFiles {
+		m, ns := loadModule(t, mf)
+		facts.Modules = append(facts.Modules, m)
+		notes = append(notes, ns...)
+	}
+	headers, ns := readHeaders(t, goFiles)
+	notes = append(notes, ns...)
+	l, ns := buildLayout(facts.Modules, headers)
+	notes = append(notes, ns...)
+
+	facts.Programs = programs(l)
+	facts.NotMain = notMain(l)
+	var shipped []*pkgDir
+	for _, d := range l.dirs {
+		if d.reached {
+			shipped = append(shipped, d)
+		}
+	}
+	sort.Slice(shipped, func(i, j int) bool { return shipped[i].dir < shipped[j].dir })
+	imported := map[string]bool{}
+	for _, d := range shipped {
+		d.pkg = &Package{Path: d.path, Name: d.name, Dir: d.dir}
+		if !d.vendor {
+			d.pkg.Module = d.module
+		}
+		for _, h := range d.files {
+			d.pkg.Files = append(d.pkg.Files, h.file.Path)
+			d.pkg.Imports = append(d.pkg.Imports, h.imports...)
+			for _, imp := range h.imports {
+				imported[normImport(imp.Path)] = true
+			}
+		}
+		if _, dup := facts.Packages[d.path]; !dup {
+			facts.Packages[d.path] = d.pkg
+		}
+	}
+	for _, p := range facts.Programs {
+		p.Main = l.dirs[p.Dir].pkg
+	}
+	facts.Cgo = cgoUses(l)
+
+	// Second pass: parse and walk the shipped packages.
+	results := make([]*extraction, len(shipped))
+	parallel(len(shipped), func(i int) {
+		results[i] = extractDir(t, shipped[i])
+	})
+	viper := viperState{defaults: map[string]string{}, hasDef: map[string]bool{}}
+	var keys []viperKey
+	var tags []tagRead
+	for _, x := range results {
+		merge(facts, &x.facts)
+		notes = append(notes, x.notes...)
+		keys = append(keys, x.viperKeys...)
+		tags = append(tags, x.tagReads...)
+		viper.automatic = viper.automatic || x.viper.automatic
+		if viper.prefix == "" {
+			viper.prefix = x.viper.prefix
+		}
+		if viper.replacer == nil {
+			viper.replacer = x.viper.replacer
+		}
+		for k, v := range x.viper.defaults {
+			viper.defaults[k] = v
+		}
+		for k := range x.viper.hasDef {
+			viper.hasDef[k] = true
+		}
+	}
+	for i, x := range results {
+		if x.mainPos.File == "" {
+			continue
+		}
+		for _, p := range facts.Programs {
+			if p.Dir == shipped[i].dir {
+				p.Pos = x.mainPos
+			}
+		}
+	}
+	facts.Env = append(facts.Env, viperReads(viper, keys)...)
+	facts.Env = append(facts.Env, tagReads(tags, imported)...)
+	expandEmbeds(t, l, facts.Embeds)
+	coverFiles(l, facts)
+	sortFacts(facts)
+	return facts, oneSyntaxNote(notes)
+}
+
+func inVendor(p string) bool {
+	return strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/")
+}
+
+// programs finds the main packages and what each reaches.
+func programs(l *layout) []*Program {
+	var out []*Program
+	for _, d := range l.dirs {
+		if d.name != "main" || d.vendor {
+			continue
+		}
+		p := &Program{Dir: d.dir, Module: d.module, Name: binaryName(d.path), Reach: map[string]bool{d.path: true}}
+		if d.path == d.dir && d.module == nil {
+			p.Name = path.Base(d.dir)
+		}
+		if len(d.files) > 0 {
+			p.Pos = d.files[0].namePos
+		}
+		d.reached = true
+		queue := []*pkgDir{d}
+		seen := map[*pkgDir]bool{d: true}
+		for len(queue) > 0 {
+			cur := queue[0]
+			queue = queue[1:]
+			for _, h := range cur.files {
+				for _, imp := range h.imports {
+					if imp.Path == "C" {
+						continue
+					}
+					p.Reach[imp.Path] = true
+					next := l.resolve(d.module, imp.Path)
+					if next == nil || seen[next] {
+						continue
+					}
+					seen[next] = true
+					next.reached = true
+					queue = append(queue, next)
+				}
+			}
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return out
+}
+
+// notMain finds directories that look like commands but are not package main.
+func notMain(l *layout) []*NotMain {
+	var out []*NotMain
+	for _, d := range l.dirs {
+		if d.name == "main" || d.vendor || len(d.files) == 0 {
+			continue
+		}
+		underCmd := path.Base(path.Dir(d.dir)) == "cmd"
+		mainFunc := false
+		for _, h := range d.files {
+			mainFunc = mainFunc || h.mainFunc
+		}
+		if !underCmd && !mainFunc {
+			continue
+		}
+		h := d.files[0]
+		out = append(out, &NotMain{Site: Site{Pos: h.namePos, Pkg: d.path}, Dir: d.dir, Name: d.name, HasMainFunc: mainFunc})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return out
+}
+
+// extractDir reads the files of one shipped package and extracts its facts.
+func extractDir(t *tree.Tree, d *pkgDir) *extraction {
+	var files []srcFile
+	var notes []source.Note
+	for _, h := range d.files {
+		src, err := t.Read(h.file)
+		if err != nil {
+			notes = append(notes, source.Notef(source.Pos{File: h.file.Path}, "cannot read: %v", err))
+			continue
+		}
+		files = append(files, srcFile{path: h.file.Path, src: src})
+	}
+	x := extractPackage(d.path, d.dir, files)
+	x.notes = append(notes, x.notes...)
+	return x
+}
+
+// oneSyntaxNote keeps one syntax-error note a file: the header pass and the full parse may both
+// report the same file; the full parse, which comes later, saw more of it.
+func oneSyntaxNote(ns []source.Note) []source.Note {
+	last := map[string]int{}
+	for i, n := range ns {
+		if strings.HasPrefix(n.Text, "Go syntax error") {
+			last[n.Pos.File] = i
+		}
+	}
+	var out []source.Note
+	for i, n := range ns {
+		if strings.HasPrefix(n.Text, "Go syntax error") && last[n.Pos.File] != i {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func merge(dst, src *Facts) {
+	dst.Files = append(dst.Files, src.Files...)
+	dst.Embeds = append(dst.Embeds, src.Embeds...)
+	dst.Env = append(dst.Env, src.Env...)
+	dst.Listeners = append(dst.Listeners, src.Listeners...)
+	dst.TLS = append(dst.TLS, src.TLS...)
+	dst.Locations = append(dst.Locations, src.Locations...)
+	dst.Execs = append(dst.Execs, src.Execs...)
+	dst.Pprof = append(dst.Pprof, src.Pprof...)
+	dst.Gin = append(dst.Gin, src.Gin...)
+	dst.Endpoints = append(dst.Endpoints, src.Endpoints...)
+	dst.Temp = append(dst.Temp, src.Temp...)
+}
+
+// viperReads turns the keys read through viper into environment variables, as viper names
+// them: the key upper-cased, prefixed with SetEnvPrefix's value and an underscore, then passed
+// through SetEnvKeyReplacer. Keys are environment reads only with AutomaticEnv, or when bound
+// one by one with BindEnv.
+func viperReads(st viperState, keys []viperKey) []*EnvRead {
+	var out []*EnvRead
+	seen := map[string]bool{}
+	for _, k := range keys {
+		key, bound := strings.CutPrefix(k.key, "\x00")
+		if !bound && !st.automatic {
+			continue
+		}
+		name := strings.ToUpper(key)
+		if st.prefix != "" {
+			name = strings.ToUpper(st.prefix) + "_" + name
+		}
+		if len(st.replacer) >= 2 && len(st.replacer)%2 == 0 {
+			name = strings.NewReplacer(st.replacer...).Replace(name)
+		}
+		id := k.site.Pos.String() + name
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r := &EnvRead{Site: k.site, Name: name, Via: "viper"}
+		if st.hasDef[strings.ToLower(key)] {
+			r.HasDefault = true
+			r.Default = st.defaults[strings.ToLower(key)]
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// envTagLibs are the libraries that read `env:"…"` struct tags.
+var envTagLibs = []string{"github.com/caarlos0/env", "github.com/sethvargo/go-envconfig", "github.com/Netflix/go-env"}
+
+// tagReads keeps the struct-tag reads whose library the shipped code imports.
+func tagReads(tags []tagRead, imported map[string]bool) []*EnvRead {
+	var out []*EnvRead
+	for _, t := range tags {
+		ok := imported[t.lib]
+		if t.lib == "env" {
+			for _, lib := range envTagLibs {
+				ok = ok || imported[lib]
+			}
+		}
+		if ok {
+			out = append(out, t.read)
+		}
+	}
+	return out
+}
+
+func sortFacts(f *Facts) {
+	sortSites(f.NotMain, func(x *NotMain) Site { return x.Site })
+	sortSites(f.Cgo, func(x *Cgo) Site { return x.Site })
+	sortSites(f.Files, func(x *FileUse) Site { return x.Site })
+	sortSites(f.Embeds, func(x *Embed) Site { return x.Site })
+	sortSites(f.Env, func(x *EnvRead) Site { return x.Site })
+	sortSites(f.Listeners, func(x *Listener) Site { return x.Site })
+	sortSites(f.TLS, func(x *TLSUse) Site { return x.Site })
+	sortSites(f.Locations, func(x *Location) Site { return x.Site })
+	sortSites(f.Execs, func(x *Exec) Site { return x.Site })
+	sortSites(f.Pprof, func(x *Pprof) Site { return x.Site })
+	sortSites(f.Gin, func(x *Gin) Site { return x.Site })
+	sortSites(f.Endpoints, func(x *Endpoint) Site { return x.Site })
+	sortSites(f.Temp, func(x *TempUse) Site { return x.Site })
+}
+
+func sortSites[T any](xs []T, site func(T) Site) {
+	sort.SliceStable(xs, func(i, j int) bool { return site(xs[i]).Pos.Before(site(xs[j]).Pos) })
+}
