@@ -134,3 +134,12 @@ func Parse(rel string, data []byte) *File {
 	f.notes = nil
 	return f
 }
+
+// Copies lists every COPY and ADD of the file, in order.
+func (f *File) Copies() []*Copy {
+	var out []*Copy
+	for _, s := range f.Stages {
+		out = append(out, s.Copies...)
+	}
+	return out
+}

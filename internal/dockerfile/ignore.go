@@ -80,27 +80,31 @@ func (ig *Ignore) Excludes(rel string) bool {
 }
 
 // matchSegs matches path segments against pattern segments, "**" standing for zero or more
-// segments.
+// segments. It is a dynamic program over (pattern, name) prefixes, so patterns with many "**"
+// stay linear in their size times the path depth.
 func matchSegs(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			rest := pat[1:]
-			for i := 0; i <= len(name); i++ {
-				if matchSegs(rest, name[i:]) {
-					return true
+	// ok[j] says whether pat[:i] matches name[:j] for the current i.
+	ok := make([]bool, len(name)+1)
+	ok[0] = true
+	for _, p := range pat {
+		next := make([]bool, len(name)+1)
+		if p == "**" {
+			any := false
+			for j := range ok {
+				any = any || ok[j]
+				next[j] = any
+			}
+		} else {
+			for j := 1; j <= len(name); j++ {
+				if ok[j-1] {
+					m, err := path.Match(p, name[j-1])
+					next[j] = m && err == nil
 				}
 			}
-			return false
 		}
-		if len(name) == 0 {
-			return false
-		}
-		if ok, err := path.Match(pat[0], name[0]); !ok || err != nil {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
+		ok = next
 	}
-	return len(name) == 0
+	return ok[len(name)]
 }
 
 // loadIgnore finds the ignore file BuildKit uses for the Dockerfile rel: <Dockerfile>.dockerignore

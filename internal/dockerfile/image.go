@@ -243,6 +243,11 @@ func (im *Image) copy(c *Copy) {
 		if c.FromStage != nil {
 			if bin := im.binary(c, pl); bin != nil {
 				im.Binaries = append(im.Binaries, bin)
+				if bin.Path != dest { // a directory copy: the source held the binary
+					delete(im.Paths, dest)
+					im.addDir(path.Clean(c.DestAbs), c.Pos, c.Chown)
+					im.Paths[bin.Path] = PathInfo{Pos: c.Pos, Owner: c.Chown, Mode: c.Chmod}
+				}
 			}
 		}
 	}
@@ -313,16 +318,21 @@ func (im *Image) binary(c *Copy, pl Placed) *Binary {
 	src := strings.TrimSuffix(pl.Src, "/")
 	var build *GoBuild
 	var stage *Stage
+	dest := ""
 	for st := c.FromStage; st != nil && build == nil; st = st.Base.FromStage {
 		for _, r := range slices.Backward(st.Runs) {
 			for _, g := range slices.Backward(r.GoBuilds) {
-				out := strings.TrimSuffix(g.OutputAbs, "/")
-				if out == "" {
-					continue
-				}
-				if out == src || (g.OutputIsDir || pl.Dir) && strings.HasPrefix(out+"/", src+"/") ||
-					g.OutputIsDir && path.Dir(src) == out {
+				out := g.OutputAbs
+				switch {
+				case out == "":
+				case out == src:
+					build, stage, dest = g, st, pl.Dest
+				case strings.HasPrefix(out, src+"/"):
+					// The source is a directory holding the binary: its contents land in Dest.
 					build, stage = g, st
+					dest = path.Join(c.DestAbs, strings.TrimPrefix(out, src+"/"))
+				}
+				if build != nil {
 					break
 				}
 			}
@@ -333,12 +343,6 @@ func (im *Image) binary(c *Copy, pl Placed) *Binary {
 	}
 	if build == nil {
 		return nil
-	}
-	dest := pl.Dest
-	if pl.Dir || path.Clean(src) != path.Clean(build.OutputAbs) {
-		if rel := strings.TrimPrefix(strings.TrimSuffix(build.OutputAbs, "/"), src+"/"); rel != build.OutputAbs {
-			dest = path.Join(pl.Dest, rel)
-		}
 	}
 	root := stage
 	for root.Base.FromStage != nil {

@@ -83,6 +83,11 @@ func parse(rel string, data []byte, ctx *buildContext) *File {
 		f.ParseError = &ParseError{Pos: source.Pos{File: rel, Line: line}, Msg: "binary content (NUL byte): not a Dockerfile"}
 		return f
 	}
+	if line, n := longestLine(data); n >= maxLine {
+		// BuildKit reads lines with a bufio.Scanner and stops at its 64 KiB token limit.
+		f.ParseError = &ParseError{Pos: source.Pos{File: rel, Line: line}, Msg: fmt.Sprintf("dockerfile line greater than max allowed size of %d", maxLine-1)}
+		return f
+	}
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
 		f.ParseError = &ParseError{Pos: source.Pos{File: rel, Line: errLine(err)}, Msg: errText(err)}
@@ -103,7 +108,44 @@ func parse(rel string, data []byte, ctx *buildContext) *File {
 	p := &fileParser{f: f, ctx: ctx, lex: shell.NewLex(res.EscapeToken), esc: res.EscapeToken, meta: newScope()}
 	p.lines = splitLines(data)
 	p.walk(res.AST)
+	p.continuationAtEOF()
 	return f
+}
+
+// maxLine is bufio.MaxScanTokenSize, the longest physical line (with its newline) BuildKit reads.
+const maxLine = 64 * 1024
+
+// longestLine returns the 1-based number and length (newline included) of the longest line.
+func longestLine(data []byte) (line, n int) {
+	no := 0
+	for len(data) > 0 {
+		no++
+		i := bytes.IndexByte(data, '\n')
+		l := i + 1
+		if i < 0 {
+			l = len(data)
+		}
+		if l > n {
+			line, n = no, l
+		}
+		data = data[l:]
+	}
+	return line, n
+}
+
+// continuationAtEOF notes a file whose last instruction ends with a line-continuation token:
+// BuildKit accepts it, but the instruction it meant to continue is cut short.
+func (p *fileParser) continuationAtEOF() {
+	for l := len(p.lines); l >= 1; l-- {
+		t := strings.TrimSpace(p.lines[l-1])
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if continuation[p.esc == '`'].MatchString(p.lines[l-1]) {
+			p.note(l, "line continuation at end of file: the instruction ends here")
+		}
+		return
+	}
 }
 
 func splitLines(data []byte) []string {

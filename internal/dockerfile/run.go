@@ -48,9 +48,10 @@ type GoBuild struct {
 	Env map[string]Value
 	// Packages are the package arguments ("." when none is given, as go build defaults to it).
 	Packages []string
-	// Output is -o as written, OutputAbs it resolved against the working directory; when -o is
-	// absent OutputAbs is Go's default (the package's last element in the working directory,
-	// or $GOPATH/bin for go install, "" when unknown). OutputIsDir is true for `-o dir/`.
+	// Output is -o as written, OutputAbs the binary's absolute path: -o resolved against the
+	// working directory (`-o dir/` adds the package name), or Go's default (the package's last
+	// element in the working directory, /go/bin/<name> for go install in golang images, ""
+	// when unknown). OutputIsDir is true for `-o dir/`.
 	Output      string
 	OutputAbs   string
 	OutputIsDir bool

@@ -416,6 +416,9 @@ func (a *analysis) goCmd(pos source.Pos, args []string, env map[string]Value) {
 	case g.Output != "":
 		g.OutputIsDir = strings.HasSuffix(g.Output, "/")
 		g.OutputAbs = absPath(g.Workdir, g.Output)
+		if g.OutputIsDir { // -o dir/ writes dir/<name>
+			g.OutputAbs = path.Join(g.OutputAbs, pkgName(g.Packages[0], g.Workdir))
+		}
 	case g.Install:
 		if strings.HasPrefix(a.ss.st.Base.Repo, "golang") || strings.HasSuffix(a.ss.st.Base.Repo, "/golang") {
 			g.OutputAbs = path.Join("/go/bin", pkgName(g.Packages[0], g.Workdir))
