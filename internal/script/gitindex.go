@@ -31,7 +31,7 @@ func ReadIndex(data []byte) (map[string]uint32, error) {
 		return nil, fmt.Errorf("unsupported git index version %d", version)
 	}
 	count := binary.BigEndian.Uint32(data[8:12])
-	modes := make(map[string]uint32, min(count, 1<<20))
+	modes := make(map[string]uint32, min(int(count), len(data)/62)) // a corrupt count cannot force a huge map
 	off := 12
 	var prev []byte
 	for i := uint32(0); i < count; i++ {
