@@ -143,6 +143,9 @@ func Load(t *tree.Tree) ([]*Script, []source.Note) {
 			out = append(out, s)
 		}
 	}
+	if modes, err := indexOf(t); len(out) > 0 && modes == nil && err == nil {
+		notes = append(notes, source.Notef(source.Pos{File: out[0].Path}, "no git work tree above the checked directory: exec bits in git are not known, only on disk"))
+	}
 	return out, notes
 }
 

@@ -220,6 +220,10 @@ func TestParseFileOutsideLoad(t *testing.T) {
 	if s == nil || len(s.Commands) != 1 || !s.Commands[0].Relative() || s.Executable || len(notes) != 0 {
 		t.Errorf("ParseFile = %+v, %v", s, notes)
 	}
+	os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n"), 0o755)
+	if scripts, notes := Load(walk(t, dir)); len(scripts) != 1 || !hasNote(notes, "run.sh: no git work tree") {
+		t.Errorf("Load outside git: %d scripts, notes:\n%s", len(scripts), notesText(notes))
+	}
 	if s, _ := ParseFile(tr, "missing"); s != nil {
 		t.Errorf("ParseFile(missing) = %+v", s)
 	}
