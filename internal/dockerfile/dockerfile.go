@@ -128,11 +128,10 @@ func LoadWithContext(t *tree.Tree, rel, contextDir string) (*File, []source.Note
 }
 
 // Parse parses Dockerfile content named rel without a tree: copies from the build context are
-// recorded but not expanded into files. It never panics; errors become File.ParseError.
+// recorded but not expanded into files. It never panics; errors become File.ParseError and
+// what it could not model is in WithNotes.
 func Parse(rel string, data []byte) *File {
-	f := parse(rel, data, nil)
-	f.notes = nil
-	return f
+	return parse(rel, data, nil)
 }
 
 // Copies lists every COPY and ADD of the file, in order.
@@ -142,4 +141,10 @@ func (f *File) Copies() []*Copy {
 		out = append(out, s.Copies...)
 	}
 	return out
+}
+
+// WithNotes returns the notes of a file made by Parse (warnings included): what LoadWithContext
+// returns alongside the File.
+func (f *File) WithNotes() []source.Note {
+	return append(append([]source.Note(nil), f.notes...), f.Warnings...)
 }

@@ -63,7 +63,7 @@ func (s scope) Keys() []string {
 // expand runs BuildKit's word expansion; unresolved is true when a referenced variable has no
 // value (BuildKit would then substitute "").
 func (p *fileParser) expand(word string, s scope) (string, bool) {
-	if !strings.ContainsRune(word, '$') {
+	if !strings.ContainsAny(word, "$'\"\\`") {
 		return word, false
 	}
 	out, unmatched, err := p.lex.ProcessWord(word, s)
@@ -90,7 +90,11 @@ func parse(rel string, data []byte, ctx *buildContext) *File {
 	}
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
-		f.ParseError = &ParseError{Pos: source.Pos{File: rel, Line: errLine(err)}, Msg: errText(err)}
+		line, msg := errLine(err), errText(err)
+		if strings.Contains(msg, "escape token") || strings.Contains(msg, "directive") {
+			line++ // BuildKit counts lines from 0 for parser-directive errors
+		}
+		f.ParseError = &ParseError{Pos: source.Pos{File: rel, Line: line}, Msg: msg}
 		if res == nil {
 			return f
 		}
