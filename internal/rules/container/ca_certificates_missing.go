@@ -39,6 +39,9 @@ first.
 		rule.Sig("x509: certificate signed by unknown authority",
 			`(?:^|: |\] )x509: certificate signed by unknown authority(?: \(.*\))?"?$`,
 			"[...] tls: failed to verify certificate: x509: certificate signed by unknown authority"),
+		rule.Sig("x509: failed to load system roots",
+			`(?:^|: )x509: failed to load system roots and no roots provided`,
+			"Get https://downloads.skycoin.net/blockchain/peers.txt: x509: failed to load system roots and no roots provided"),
 	},
 	// Requires and Run: added with the detector.
 }

@@ -35,8 +35,14 @@ and convert the existing files (dos2unix, or sed -i 's/\r$//' in the Dockerfile 
 	Symptom: "exec /entrypoint.sh: no such file or directory",
 	Signatures: []rule.Signature{
 		rule.Sig("no such file or directory",
-			`(?:^|\| |: )exec (?P<path>/\S+): no such file or directory$`,
+			`(?:^|\| |: )exec (?P<path>\.{0,2}/\S+): no such file or directory$`,
 			"exec /usr/local/bin/entrypoint.sh: no such file or directory"),
+		rule.Sig(`\r`,
+			`(?:^|\s)/usr/bin/env: ['‘"]?(?P<path>[^'’"\s]+)\\r['’"]?: No such file or directory$`,
+			`/usr/bin/env: 'bash\r': No such file or directory`),
+		rule.Sig("illegal option -",
+			`(?:^|\s)(?P<path>\S+): (?:\d+: )?set: (?:line \d+: )?[Ii]llegal option -$`,
+			"/config/entrypoint.sh: set: line 2: illegal option -"),
 	},
 	// Requires and Run: added with the detector.
 }

@@ -41,7 +41,7 @@ cc for a Debian builder, alpine for an alpine builder).`,
 	Symptom: "exec /app: no such file or directory",
 	Signatures: []rule.Signature{
 		rule.Sig("no such file or directory",
-			`(?:^|\| |: )exec (?P<path>/\S+): no such file or directory$`,
+			`(?:^|\| |: )exec (?P<path>\.{0,2}/\S+): no such file or directory$`,
 			"exec /golang-server: no such file or directory"),
 		rule.Sig("exec user process caused",
 			`standard_init_linux\.go:\d+: exec user process caused:? "?no such file or directory"?$`,

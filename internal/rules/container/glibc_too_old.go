@@ -35,8 +35,8 @@ stays on bullseye (2.31), ubuntu:20.04 (2.31), amazonlinux:2 (2.26) or an old di
 	Fix:     "Pin the builder to the runtime's distribution release (golang:X-bookworm with a debian12 runtime) or build with CGO_ENABLED=0.",
 	Symptom: "libc.so.6: version `GLIBC_2.34' not found",
 	Signatures: []rule.Signature{
-		rule.Sig("not found (required by",
-			"^(?:.*\\| )?(?P<path>\\S+): \\S+\\.so(?:\\.\\d+)*: version [`']GLIBC_(?P<version>[0-9.]+)' not found \\(required by \\S+\\)$",
+		rule.Sig("GLIBC_",
+			"^(?:.*\\| )?(?:(?P<path>\\S+): )?\\S+\\.so(?:\\.\\d+)*: version [`']GLIBC_(?P<version>[0-9.]+)' not found(?: \\(required by \\S+\\))?$",
 			"/app/tangia: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /app/tangia)"),
 	},
 	// Requires and Run: added with the detector.

@@ -43,6 +43,9 @@ or, when the build may download toolchains, let it:
 		rule.Sig("go.mod requires go >=",
 			`^(?:#\d+ )?(?:\d+\.\d+ )?go: go\.mod requires go >= (?P<version>[0-9][0-9A-Za-z.]*) \(running go [0-9][0-9A-Za-z.]*; GOTOOLCHAIN=local\)$`,
 			"#25 0.058 go: go.mod requires go >= 1.25.0 (running go 1.24.13; GOTOOLCHAIN=local)"),
+		rule.Sig("unknown directive: toolchain",
+			`(?:^|\s)(?P<path>\S*go\.mod):\d+: unknown directive: toolchain$`,
+			"#0 0.135 \t/go/src/github.com/devtron-labs/devtron/go.mod:5: unknown directive: toolchain"),
 	},
 	// Requires and Run: added with the detector.
 }

@@ -41,7 +41,7 @@ all of them.
 			`unknown time zone (?P<zone>[A-Za-z][A-Za-z0-9_+\-/]*)"?\s*$`,
 			"could not load time location: unknown time zone Asia/Shanghai"),
 		rule.Sig("missing Location in call to",
-			`^panic: time: missing Location in call to Time\.In$`,
+			`(?:^|\s)(?:panic: )?(?:time: )?missing Location in call to (?:Time\.In|Date)$`,
 			"panic: time: missing Location in call to Time.In"),
 	},
 	// Requires and Run: added with the detector.

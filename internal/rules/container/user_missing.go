@@ -40,6 +40,12 @@ or copy /etc/passwd and /etc/group from the builder, or set runAsUser in the pod
 		rule.Sig("image has non-numeric user",
 			`container has runAsNonRoot and image has non-numeric user \((?P<name>[^)]+)\), cannot verify user is non-root`,
 			`Error: container has runAsNonRoot and image has non-numeric user (nobody), cannot verify user is non-root (pod: "kuard-798585497b-4lpqf_default(6e554b4c-4f39-4fae-97c6-b147436639f4)", container: kuard)`),
+		rule.Sig("Failed to determine user credentials",
+			`(?:^|\s)(?P<name>\S+\.service): Failed to determine user credentials: No such process$`,
+			"systemd[1965636]: ntpd-rs.service: Failed to determine user credentials: No such process"),
+		rule.Sig("status=217/USER",
+			`code=exited, status=217/USER\)?$`,
+			" Main PID: 1182 (code=exited, status=217/USER)"),
 	},
 	// Requires and Run: added with the detector.
 }

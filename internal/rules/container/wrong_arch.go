@@ -39,6 +39,12 @@ builder's own architecture), or when a prebuilt binary is copied into every plat
 		rule.Sig("exec user process caused",
 			`standard_init_linux\.go:\d+: exec user process caused:? "?exec format error"?$`,
 			`standard_init_linux.go:211: exec user process caused "exec format error"`),
+		rule.Sig("cannot execute binary file",
+			`(?i)(?:^|\s)(?:\S+: line \d+: )?(?:(?P<path>\S+): )?cannot execute binary file: exec format error$`,
+			"script/ensure-go-installed: line 46: /home/pi/git/gh-ost/.vendor/go19/go/bin/go: cannot execute binary file: Exec format error"),
+		rule.Sig("Exec format error",
+			`^/bin/sh: \d+: (?P<path>\S+): Exec format error$`,
+			"/bin/sh: 1: go: Exec format error"),
 	},
 	// Requires and Run: added with the detector.
 }

@@ -43,7 +43,7 @@ namespace and with the key names the pod uses; mark truly optional inputs option
 			`Error: couldn't find key (?P<var>\S+) in (?:Secret|ConfigMap) (?P<name>\S+)$`,
 			"Error: couldn't find key SECURE_DATA in Secret default/deno-demo-secret"),
 		rule.Sig("not found",
-			`Error: (?:secrets?|configmaps?) "(?P<name>[^"]+)" not found$`,
+			`(?:Error: |: )(?:secrets?|configmaps?) "(?P<name>[^"]+)" not found$`,
 			`Warning  Failed     4m11s (x6 over 4m53s)  kubelet, <redacted-address>  Error: secrets "secrets-2.16.4-1" not found`),
 	},
 	// Requires and Run: added with the detector.

@@ -43,6 +43,9 @@ in EXPOSE, compose ports, containerPort, targetPort and the probes:
 		rule.Sig("does not match",
 			`The TargetPort (?P<port>\d+) does not match (?:the listening port|any of the listening ports)`,
 			"The TargetPort 80 does not match the listening port 9001. The TargetPort 80 does not match any of the listening ports: [9001 9000]."),
+		rule.Sig("failed to bind to $PORT",
+			`Error R10 \(Boot timeout\) -> Web process failed to bind to \$PORT within \d+ seconds of launch$`,
+			"2017-10-03T09:07:17.051002+00:00 heroku[web.1]: Error R10 (Boot timeout) -> Web process failed to bind to $PORT within 60 seconds of launch"),
 	},
 	// Requires and Run: added with the detector.
 }

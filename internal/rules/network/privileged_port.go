@@ -40,8 +40,8 @@ CAP_NET_BIND_SERVICE. Whether a non-root process has it depends on the runtime:
 	Fix:     "Listen on a port at or above 1024 and map 80/443 to it, or grant CAP_NET_BIND_SERVICE (systemd AmbientCapabilities=, Kubernetes capabilities or the ip_unprivileged_port_start sysctl).",
 	Symptom: "listen tcp :80: bind: permission denied",
 	Signatures: []rule.Signature{
-		rule.Sig("bind: permission denied",
-			`listen tcp [^\s:]*:(?P<port>\d+): bind: permission denied$`,
+		rule.Sig("permission denied",
+			`listen (?:tcp|udp)[46]? (?:\[[^\]]*\]|[^\s:\[]*):(?P<port>\d+): (?:bind: )?permission denied`,
 			"inlets_1  | 2020/02/05 09:09:06 listen tcp :80: bind: permission denied"),
 	},
 	// Requires and Run: added with the detector.
