@@ -16,8 +16,8 @@ OAuth call fails:
 
 **Why.** On Linux, crypto/x509 loads trusted roots from well-known files
 (/etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, ...) or from
-SSL_CERT_FILE / SSL_CERT_DIR. scratch has none, and neither have alpine or debian-slim until the
-ca-certificates package is installed. With no roots every chain is "signed by unknown authority".
+SSL_CERT_FILE / SSL_CERT_DIR. scratch and busybox have none, and neither have debian or ubuntu
+images until the ca-certificates package is installed. With no roots every chain is "signed by unknown authority".
 The same text also appears for private CAs and TLS-intercepting proxies, so check the image
 first.
 

@@ -16,9 +16,9 @@ which is plainly there:
     exec /app/server: no such file or directory
     standard_init_linux.go:228: exec user process caused: no such file or directory
 
-**Why.** With cgo enabled (the default for native builds, and forced by net or os/user lookups
-on some builders) the binary is dynamically linked: its PT_INTERP header names the program
-interpreter, /lib64/ld-linux-x86-64.so.2 for glibc or /lib/ld-musl-x86_64.so.1 for musl. The
+**Why.** With cgo enabled (the default for native builds when a C compiler is present), a
+binary that imports net, os/user or any cgo package is dynamically linked: its PT_INTERP header
+names the program interpreter, /lib64/ld-linux-x86-64.so.2 for glibc or /lib/ld-musl-x86_64.so.1 for musl. The
 kernel opens that file before the program runs; when it is absent (alpine has musl, scratch and
 distroless static have nothing) execve fails with ENOENT and the runtime reports it against the
 path it tried to execute. golang:1.x builders are Debian (glibc); golang:1.x-alpine builders are

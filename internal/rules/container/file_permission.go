@@ -20,8 +20,8 @@ or upload:
 readOnlyRootFilesystem: true and docker run --read-only make every path outside mounted volumes
 read-only (EROFS), /tmp included; systemd ProtectSystem=strict does the same for the whole tree
 except /dev, /proc, /sys and the paths in ReadWritePaths= or StateDirectory=/LogsDirectory=;
-and USER nonroot (65532 in distroless :nonroot) cannot create files in directories that COPY and
-WORKDIR created as root (EACCES).
+and USER nonroot (65532 in distroless :nonroot) cannot create files in directories that COPY
+(without --chown), ADD or RUN mkdir created as root (EACCES).
 
 **How to confirm.**
 

@@ -21,8 +21,8 @@ or the service starts and fails when it shells out:
 **Why.** Shell-form CMD, ENTRYPOINT and HEALTHCHECK (CMD server --port 80, without brackets)
 are run as /bin/sh -c "...", and scratch and distroless images have no /bin/sh. exec.Command and
 exec.LookPath search PATH inside the container, where minimal images have no git, ffmpeg, curl
-or bash; a healthcheck that runs curl or wget fails every probe and the orchestrator restarts a
-healthy service. A script's #!/bin/bash fails on alpine, which has only /bin/sh.
+or bash; a HEALTHCHECK that runs curl or wget fails every probe, so a healthy service is
+reported unhealthy (and replaced by Swarm or anything else that acts on health). A script's #!/bin/bash fails on alpine, which has only /bin/sh.
 
 **How to confirm.**
 

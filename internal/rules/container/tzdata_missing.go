@@ -19,8 +19,8 @@ TZ=Europe/Berlin in the environment fails the same way, silently: time.Local sta
 
 **Why.** LoadLocation looks in ZONEINFO, then /usr/share/zoneinfo and friends, then
 $GOROOT/lib/time/zoneinfo.zip, then the copy embedded by time/tzdata. In a final image there is
-no GOROOT, scratch and distroless static have no /usr/share/zoneinfo, and alpine and debian-slim
-need the tzdata package. It works on the developer machine and in the golang builder, which has
+no GOROOT, scratch and distroless static have no /usr/share/zoneinfo, and alpine and ubuntu
+images need the tzdata package. It works on the developer machine and in the golang builder, which has
 all of them.
 
 **How to confirm.**

@@ -20,10 +20,12 @@ CAP_NET_BIND_SERVICE. Whether a non-root process has it depends on the runtime:
   namespace, so USER 65532 may bind :80 (unless --network=host, or an older engine or Podman).
 - systemd: User=app without AmbientCapabilities=CAP_NET_BIND_SERVICE fails; the host sysctl
   applies.
-- Kubernetes: depends on the container runtime. containerd and CRI-O do not set the sysctl by
-  default, so runAsNonRoot pods fail unless the pod sets the sysctl (securityContext.sysctls,
-  net.ipv4.ip_unprivileged_port_start) or the container adds NET_BIND_SERVICE and runs with it
-  in its effective set.
+- Kubernetes: depends on the container runtime. containerd sets the sysctl to 0 only when
+  enable_unprivileged_ports is on (the default from containerd 2.0, off in 1.x); CRI-O leaves it
+  at 1024 unless configured. Otherwise runAsNonRoot pods fail unless the pod sets
+  securityContext.sysctls net.ipv4.ip_unprivileged_port_start. Adding the NET_BIND_SERVICE
+  capability alone does not help a non-root process (it gets no ambient capabilities) unless
+  the binary carries it as a file capability (setcap cap_net_bind_service=+ep).
 
 **How to confirm.**
 
