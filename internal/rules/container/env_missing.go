@@ -42,6 +42,12 @@ code reads:
 		rule.Sig("is missing a value",
 			`required variable (?P<var>[A-Za-z_][A-Za-z0-9_]*) is missing a value`,
 			`invalid interpolation format for services.sia.environment.[]: "required variable SERVER_UID is missing a value: cannot be empty". You may need to escape any $ with another $.`),
+		rule.Sig("Missing mandatory value for",
+			`Missing mandatory value for "environment" option interpolating`,
+			`ERROR: Missing mandatory value for "environment" option interpolating {'MYSQL_ROOT_PASSWORD': '${OTOBO_DB_ROOT_PASSWORD:?err}'} in service "db": err`),
+		rule.Sig("missing value",
+			`required key (?P<var>[A-Za-z_][A-Za-z0-9_]*) missing value"?$`,
+			"panic: required key SAMPLIST_BIND missing value"),
 	},
 	// Requires and Run: added with the detector.
 }
