@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/coreos/go-systemd/v22/unit"
 	"github.com/google/go-cmp/cmp"
@@ -63,4 +64,62 @@ func TestLongLines(t *testing.T) {
 	if len(notes) != 0 || len(f.Sections) != 1 || len(f.Sections[0].Settings[0].Value) != len("/bin/app ")+3000 {
 		t.Errorf("long line: %d notes, %+v", len(notes), f.Sections)
 	}
+}
+
+// FuzzAgreesWithGoSystemd compares Parse with go-systemd on any input go-systemd reads,
+// leaving out the inputs where systemd itself (which Parse follows) and go-systemd differ:
+// NUL bytes and invalid UTF-8 (systemd ignores such lines), a UTF-8 BOM (systemd drops it),
+// continuations at EOF or after an escaped backslash, comment lines inside a continuation
+// (systemd drops them), and empty or malformed section and key names.
+func FuzzAgreesWithGoSystemd(f *testing.F) {
+	paths, _ := filepath.Glob("testdata/diff/*")
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	norm := func(s string) string {
+		return strings.Join(strings.Fields(strings.ReplaceAll(s, "\\\n", " ")), " ")
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte(`\`)) || bytes.Contains(data, []byte(`\\`)) ||
+			bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) || bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) ||
+			commentInContinuation(data) {
+			return
+		}
+		opts, err := unit.DeserializeOptions(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var want, got []string
+		for _, o := range opts {
+			if o.Section == "" || o.Name == "" || strings.ContainsAny(o.Section+o.Name, "\r\n[]#;") {
+				return
+			}
+			want = append(want, o.Section+"/"+o.Name+"="+norm(o.Value))
+		}
+		file, _ := Parse("x.service", data)
+		for _, s := range file.Sections {
+			for _, st := range s.Settings {
+				got = append(got, st.Section+"/"+st.Key+"="+norm(st.Value))
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("go-systemd (-) and Parse (+) disagree:\n%s", diff)
+		}
+	})
+}
+
+func commentInContinuation(data []byte) bool {
+	prev := false
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		l = bytes.TrimSpace(l)
+		if prev && len(l) > 0 && (l[0] == '#' || l[0] == ';') {
+			return true
+		}
+		prev = bytes.HasSuffix(l, []byte(`\`))
+	}
+	return false
 }

@@ -86,7 +86,7 @@ func Parse(path string, data []byte) (*File, []source.Note) {
 			if s != "" && (s[0] == '#' || s[0] == ';') {
 				continue
 			}
-			if strings.HasSuffix(s, `\`) {
+			if continued(s) {
 				cont.WriteString(s[:len(s)-1])
 				cont.WriteByte(' ')
 				continue
@@ -108,7 +108,7 @@ func Parse(path string, data []byte) (*File, []source.Note) {
 			f.Sections = append(f.Sections, cur)
 			continue
 		}
-		if strings.HasSuffix(s, `\`) {
+		if continued(s) {
 			contLine, contRaw = lineNo, line
 			cont.Reset()
 			cont.WriteString(s[:len(s)-1])
@@ -156,6 +156,16 @@ func assignment(path string, line int, raw, joined string, cur *Section, notes *
 		Pos:    source.Pos{File: path, Line: line, Col: vcol},
 		KeyPos: at,
 	}
+}
+
+// continued says whether a line ends in an unescaped backslash (an odd number of them), which
+// systemd reads as a continuation; "\\\\" at the end is an escaped backslash.
+func continued(s string) bool {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n%2 == 1
 }
 
 // col is the 1-based column of the first non-blank byte of line.
