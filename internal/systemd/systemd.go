@@ -10,7 +10,7 @@
 //	ParseCommands(pos, value) ([]*Command, error)  an ExecStart= value: prefixes, path, args
 //	SplitWords(value) ([]string, error)     systemd's quoting and C escapes
 //	ParseEnvironmentFile(path, data) ([]Var, []source.Note)  the EnvironmentFile= dialect
-//	Verify(ctx, path) ([]string, error)      systemd-analyze verify, when installed (optional)
+//	Verify(ctx, root, rel) ([]source.Note, error)  systemd-analyze verify, when installed (optional)
 package systemd
 
 import (

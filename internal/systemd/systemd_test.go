@@ -321,11 +321,10 @@ func TestParseEnvironmentFile(t *testing.T) {
 
 func TestVerify(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, "broken.service")
-	if err := os.WriteFile(p, []byte("[Service]\nExecStart=relative/app\nNoSuchSetting=1\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "broken.service"), []byte("[Service]\nExecStart=relative/app\nNoSuchSetting=1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	lines, err := Verify(context.Background(), p)
+	notes, err := Verify(context.Background(), dir, "broken.service")
 	if errors.Is(err, ErrNoAnalyzer) {
 		t.Skip("systemd-analyze is not installed")
 	}
@@ -333,8 +332,8 @@ func TestVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	// reproduced: TestVerify (systemd 252): "broken.service:2: Neither a valid executable name nor an absolute path: relative/app"
-	if !strings.Contains(strings.Join(lines, "\n"), "Neither a valid executable name nor an absolute path: relative/app") {
-		t.Errorf("systemd-analyze verify said:\n%s", strings.Join(lines, "\n"))
+	if !hasNote(notes, "broken.service:2: systemd-analyze verify: Neither a valid executable name nor an absolute path: relative/app") {
+		t.Errorf("systemd-analyze verify said:\n%s", notesText(notes))
 	}
 }
 
