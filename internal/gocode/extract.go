@@ -22,8 +22,9 @@ type extraction struct {
 	viperKeys []viperKey
 	tagReads  []tagRead
 	notes     []source.Note
-	// mainPos is the position of func main, for a main package.
-	mainPos source.Pos
+	// scope is the package scope the walk used: whether it missed names tells whether the
+	// files left unparsed are needed.
+	scope *pkgScope
 }
 
 type viperKey struct {
@@ -61,23 +62,33 @@ func parseFile(fset *token.FileSet, f srcFile) (*ast.File, error) {
 }
 
 // extractPackage parses the files of one package and walks each once.
-func extractPackage(pkg, dir string, files []srcFile) (x *extraction) {
-	x = &extraction{viper: viperState{defaults: map[string]string{}, hasDef: map[string]bool{}}}
+func extractPackage(pkg, dir string, files []srcFile) *extraction {
 	fset := token.NewFileSet()
 	var asts []*ast.File
-	var scopes []*fileScope
+	var notes []source.Note
 	for _, f := range files {
 		af, err := safeParse(fset, f)
 		if err != nil {
-			x.notes = append(x.notes, syntaxNote(f.path, err))
+			notes = append(notes, syntaxNote(f.path, err))
 		}
-		if af == nil {
-			continue
+		if af != nil {
+			asts = append(asts, af)
 		}
-		asts = append(asts, af)
-		scopes = append(scopes, newFileScope(af))
+	}
+	x := walkPackage(pkg, dir, fset, asts)
+	x.notes = append(notes, x.notes...)
+	return x
+}
+
+// walkPackage walks the parsed files of one package.
+func walkPackage(pkg, dir string, fset *token.FileSet, asts []*ast.File) *extraction {
+	x := &extraction{viper: viperState{defaults: map[string]string{}, hasDef: map[string]bool{}}}
+	scopes := make([]*fileScope, len(asts))
+	for i, af := range asts {
+		scopes[i] = newFileScope(af)
 	}
 	ps := buildPkgScope(asts, scopes)
+	x.scope = ps
 	for i, af := range asts {
 		func() {
 			defer func() {
@@ -121,7 +132,7 @@ func syntaxNote(file string, err error) source.Note {
 
 // buildPkgScope collects the package-level declarations the evaluator resolves names against.
 func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
-	ps := &pkgScope{values: map[string]ast.Expr{}, flagVars: map[string]*ast.CallExpr{}, kinds: map[string]kind{}, envHelpers: map[string]envHelper{}}
+	ps := &pkgScope{values: map[string]ast.Expr{}, flagVars: map[string]*ast.CallExpr{}, kinds: map[string]kind{}, envHelpers: map[string]envHelper{}, declared: map[string]bool{}}
 	reassigned := map[string]bool{}
 	for i, f := range files {
 		fs := scopes[i]
@@ -130,9 +141,12 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 			case *ast.GenDecl:
 				for _, s := range d.Specs {
 					switch s := s.(type) {
+					case *ast.TypeSpec:
+						ps.declared[s.Name.Name] = true
 					case *ast.ValueSpec:
 						k := fs.kindOfType(s.Type)
 						for j, n := range s.Names {
+							ps.declared[n.Name] = true
 							if len(s.Values) == len(s.Names) {
 								ps.values[n.Name] = s.Values[j]
 								if k == "" {
@@ -147,6 +161,9 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 					}
 				}
 			case *ast.FuncDecl:
+				if d.Recv == nil {
+					ps.declared[d.Name.Name] = true
+				}
 				if d.Type.Results != nil && len(d.Type.Results.List) > 0 {
 					if k := fs.kindOfType(d.Type.Results.List[0].Type); k != "" {
 						ps.kinds[d.Name.Name] = k
@@ -200,6 +217,9 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 	}
 	for name := range reassigned {
 		delete(ps.values, name)
+	}
+	for _, k := range ps.kinds {
+		ps.viper = ps.viper || k == kindViper
 	}
 	return ps
 }
@@ -260,7 +280,10 @@ type walker struct {
 	dir  string
 	fs   *fileScope
 	ps   *pkgScope
-	fn   *fnScope
+	fn   *fnScope // nil until scope() scans decl
+	decl *ast.FuncDecl
+	// isMain says decl is func main: returning from it ends the program.
+	isMain bool
 	// helper is the env helper being walked: its own os.Getenv(key) is recorded at its callers.
 	helper *envHelper
 	// skip holds literals already accounted for (listen addresses), not endpoints.
@@ -269,7 +292,16 @@ type walker struct {
 	defaulted map[*ast.CallExpr]value
 }
 
-func (w *walker) ev() *evaluator { return &evaluator{fs: w.fs, pkg: w.ps, fn: w.fn} }
+func (w *walker) ev() *evaluator { return &evaluator{fs: w.fs, pkg: w.ps, fn: w.scope()} }
+
+// scope returns the scope of the function being walked, scanning it on first use: most
+// functions hold nothing the extractor evaluates.
+func (w *walker) scope() *fnScope {
+	if w.fn == nil && w.decl != nil {
+		w.fn = scanFunc(w.fs, w.ps, w.decl.Type, w.decl.Body, w.isMain)
+	}
+	return w.fn
+}
 
 func (w *walker) site(p token.Pos) Site { return Site{Pos: posOf(w.fset, p), Pkg: w.pkg} }
 
@@ -299,10 +331,7 @@ func (w *walker) file(f *ast.File) {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			isMain := d.Recv == nil && d.Name.Name == "main" && f.Name.Name == "main"
-			if isMain {
-				w.x.mainPos = posOf(w.fset, d.Pos())
-			}
-			w.fn = scanFunc(w.fs, w.ps, d.Type, d.Body, isMain)
+			w.fn, w.decl, w.isMain = nil, d, isMain
 			w.helper = nil
 			if h, ok := w.ps.envHelpers[d.Name.Name]; ok && d.Recv == nil {
 				w.helper = &h
@@ -310,7 +339,7 @@ func (w *walker) file(f *ast.File) {
 			if d.Body != nil {
 				w.block(d.Body.List)
 			}
-			w.fn, w.helper = nil, nil
+			w.fn, w.decl, w.helper = nil, nil, nil
 		case *ast.GenDecl:
 			if d.Tok == token.VAR {
 				w.embeds(d)
@@ -613,14 +642,29 @@ func (w *walker) call(call *ast.CallExpr, c stmtCtx) {
 	if pkg == "github.com/spf13/viper" {
 		w.viperCall(call, name)
 	}
-	if pkg == "" && recv == nil && w.fn != nil {
+	if pkg == "" && recv == nil && w.decl != nil {
 		if h, ok := w.ps.envHelpers[name]; ok && h.keyParam < len(call.Args) {
 			w.helperRead(call, h)
 		}
 	}
 }
 
+// methodNames are the methods the walker follows; others are not looked at.
+var methodNames = map[string]bool{
+	"ParseFiles": true, "ParseGlob": true, "LoadHTMLGlob": true, "LoadHTMLFiles": true,
+	"Static": true, "StaticFile": true, "File": true, "Run": true, "RunTLS": true, "Start": true,
+	"StartTLS": true, "Listen": true, "ListenTLS": true, "ParseMultipartForm": true, "FormFile": true,
+	"AutomaticEnv": true, "SetEnvPrefix": true, "SetEnvKeyReplacer": true, "SetDefault": true,
+	"BindEnv": true, "SetConfigFile": true, "AddConfigPath": true, "SetConfigName": true,
+}
+
 func (w *walker) method(call *ast.CallExpr, name string, recv ast.Expr, c stmtCtx) {
+	if !methodNames[name] && !strings.HasPrefix(name, "Get") {
+		return
+	}
+	if strings.HasPrefix(name, "Get") && !w.fs.has["github.com/spf13/viper"] && !w.ps.viper {
+		return
+	}
 	k := w.ev().kindOf(recv)
 	args := call.Args
 	switch name {
@@ -745,9 +789,10 @@ func (w *walker) addFile(p token.Pos, callName string, v value, fc fileCall, c s
 }
 
 func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
+	fn := w.scope()
 	if w.helper != nil {
 		if id, ok := nameArg.(*ast.Ident); ok {
-			if as, ok := w.fn.assigns[id.Name]; ok && len(as) == 1 && as[0].rhs == nil {
+			if as, ok := fn.assigns[id.Name]; ok && len(as) == 1 && as[0].rhs == nil {
 				return // the key parameter of an env helper: recorded at its callers
 			}
 		}
@@ -761,11 +806,11 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 	if d, ok := w.defaulted[call]; ok {
 		r.HasDefault, r.Default = true, d.s
 	}
-	if w.fn != nil {
-		if c, ok := w.fn.checks["\x00"+callKey(call)]; ok && c.fatal {
+	if fn != nil {
+		if c, ok := fn.checks["\x00"+callKey(call)]; ok && c.fatal {
 			r.Required = true
 		}
-		names := w.fn.callLHS[call]
+		names := fn.callLHS[call]
 		for i, n := range names {
 			if n == "" || n == "_" {
 				continue
@@ -773,7 +818,7 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 			if via == "os.Getenv" && i > 0 {
 				continue
 			}
-			c, ok := w.fn.checks[n]
+			c, ok := fn.checks[n]
 			if !ok {
 				continue
 			}

@@ -9,9 +9,12 @@
 package gocode
 
 import (
+	"go/ast"
+	"go/token"
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
@@ -81,10 +84,7 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 	facts.Cgo = cgoUses(l)
 
 	// Second pass: parse and walk the shipped packages.
-	results := make([]*extraction, len(shipped))
-	parallel(len(shipped), func(i int) {
-		results[i] = extractDir(t, shipped[i])
-	})
+	results := extractAll(t, shipped)
 	viper := viperState{defaults: map[string]string{}, hasDef: map[string]bool{}}
 	var keys []viperKey
 	var tags []tagRead
@@ -105,16 +105,6 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 		}
 		for k := range x.viper.hasDef {
 			viper.hasDef[k] = true
-		}
-	}
-	for i, x := range results {
-		if x.mainPos.File == "" {
-			continue
-		}
-		for _, p := range facts.Programs {
-			if p.Dir == shipped[i].dir {
-				p.Pos = x.mainPos
-			}
 		}
 	}
 	facts.Env = append(facts.Env, viperReads(viper, keys)...)
@@ -142,6 +132,11 @@ func programs(l *layout) []*Program {
 		}
 		if len(d.files) > 0 {
 			p.Pos = d.files[0].namePos
+		}
+		for _, h := range d.files {
+			if h.mainFunc {
+				p.Pos = h.mainPos
+			}
 		}
 		d.reached = true
 		queue := []*pkgDir{d}
@@ -193,21 +188,126 @@ func notMain(l *layout) []*NotMain {
 	return out
 }
 
-// extractDir reads the files of one shipped package and extracts its facts.
-func extractDir(t *tree.Tree, d *pkgDir) *extraction {
-	var files []srcFile
-	var notes []source.Note
-	for _, h := range d.files {
-		src, err := t.Read(h.file)
-		if err != nil {
-			notes = append(notes, source.Notef(source.Pos{File: h.file.Path}, "cannot read: %v", err))
-			continue
-		}
-		files = append(files, srcFile{path: h.file.Path, src: src})
+// unit is one shipped package on its way through the second pass.
+type unit struct {
+	d       *pkgDir
+	fset    *token.FileSet
+	asts    []*ast.File // parsed files, in file order; nil entries for files not parsed
+	rest    []srcFile   // hand-written files without a trigger word, parsed only if needed
+	notes   []source.Note
+	mu      sync.Mutex
+	pending int
+	result  *extraction
+}
+
+// extractAll parses the shipped files in parallel, file by file so that one large package does
+// not leave the other workers idle, and walks each package as soon as its last file is parsed,
+// after which its syntax trees are dropped. Generated files and files without a trigger word
+// are not parsed; the latter are parsed when their package turns out to need them.
+func extractAll(t *tree.Tree, shipped []*pkgDir) []*extraction {
+	units := make([]*unit, len(shipped))
+	type task struct {
+		u *unit
+		i int
 	}
-	x := extractPackage(d.path, d.dir, files)
-	x.notes = append(notes, x.notes...)
-	return x
+	var tasks []task
+	for i, d := range shipped {
+		u := &unit{d: d, fset: token.NewFileSet(), asts: make([]*ast.File, len(d.files)), pending: len(d.files)}
+		units[i] = u
+		for j := range d.files {
+			tasks = append(tasks, task{u, j})
+		}
+	}
+	// Big packages first: they finish last otherwise.
+	size := func(u *unit) int64 {
+		var n int64
+		for _, h := range u.d.files {
+			n += h.file.Size
+		}
+		return n
+	}
+	sort.SliceStable(tasks, func(i, j int) bool { return size(tasks[i].u) > size(tasks[j].u) })
+	parallel(len(tasks), func(k int) {
+		u, i := tasks[k].u, tasks[k].i
+		h := u.d.files[i]
+		var af *ast.File
+		var note *source.Note
+		var rest *srcFile
+		if !h.generated {
+			src, err := t.Read(h.file)
+			switch {
+			case err != nil:
+				n := source.Notef(source.Pos{File: h.file.Path}, "cannot read: %v", err)
+				note = &n
+			case triggered(src):
+				var perr error
+				af, perr = safeParse(u.fset, srcFile{path: h.file.Path, src: src})
+				if perr != nil {
+					n := syntaxNote(h.file.Path, perr)
+					note = &n
+				}
+			default:
+				rest = &srcFile{path: h.file.Path, src: src}
+			}
+		}
+		u.mu.Lock()
+		u.asts[i] = af
+		if note != nil {
+			u.notes = append(u.notes, *note)
+		}
+		if rest != nil {
+			u.rest = append(u.rest, *rest)
+		}
+		u.pending--
+		last := u.pending == 0
+		u.mu.Unlock()
+		if last {
+			u.finish()
+		}
+	})
+	out := make([]*extraction, len(units))
+	for i, u := range units {
+		out[i] = u.result
+	}
+	return out
+}
+
+// finish walks the package. When the walk met a name its parsed files do not declare, or the
+// package defines an env helper (called from any of its files), the files left unparsed are
+// parsed and the package walked again.
+func (u *unit) finish() {
+	var asts []*ast.File
+	for _, af := range u.asts {
+		if af != nil {
+			asts = append(asts, af)
+		}
+	}
+	var x *extraction
+	if len(asts) > 0 {
+		x = walkPackage(u.d.path, u.d.dir, u.fset, asts)
+		if len(u.rest) > 0 && (x.scope.missed || len(x.scope.envHelpers) > 0) {
+			sort.Slice(u.rest, func(i, j int) bool { return u.rest[i].path < u.rest[j].path })
+			for _, f := range u.rest {
+				af, err := safeParse(u.fset, f)
+				if err != nil {
+					u.notes = append(u.notes, syntaxNote(f.path, err))
+				}
+				if af != nil {
+					asts = append(asts, af)
+				}
+			}
+			sort.SliceStable(asts, func(i, j int) bool {
+				return u.fset.Position(asts[i].Package).Filename < u.fset.Position(asts[j].Package).Filename
+			})
+			x = walkPackage(u.d.path, u.d.dir, u.fset, asts)
+		}
+	} else {
+		x = &extraction{}
+	}
+	x.scope = nil
+	x.notes = append(u.notes, x.notes...)
+	u.result = x
+	u.asts, u.rest = nil, nil
 }
 
 // oneSyntaxNote keeps one syntax-error note a file: the header pass and the full parse may both

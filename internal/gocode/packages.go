@@ -42,6 +42,10 @@ type header struct {
 	imports  []Import
 	cgo      *source.Pos // import "C"
 	mainFunc bool        // declares func main, judged from the bytes
+	mainPos  source.Pos  // where, when mainFunc
+	// generated says the file carries the "Code generated … DO NOT EDIT." header. Its imports
+	// count; its body is not walked (see Load).
+	generated bool
 }
 
 // pkgDir is one directory of shipped Go files.
@@ -200,7 +204,11 @@ func readHeader(t *tree.Tree, f *tree.File) (h *header, notes []source.Note) {
 			h.cgo = &pos
 		}
 	}
-	h.mainFunc = bytes.Contains(src, []byte("\nfunc main()"))
+	if i := bytes.Index(src, []byte("\nfunc main()")); i >= 0 {
+		h.mainFunc = true
+		h.mainPos = source.Pos{File: f.Path, Line: bytes.Count(src[:i+1], []byte("\n")) + 1, Col: 1}
+	}
+	h.generated = ast.IsGenerated(af)
 	// Syntax errors after the imports are found by the full parse of the files that ship.
 	if err != nil {
 		return h, []source.Note{syntaxNote(f.Path, err)}

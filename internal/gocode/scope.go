@@ -67,6 +67,12 @@ type pkgScope struct {
 	flagVars   map[string]*ast.CallExpr
 	kinds      map[string]kind // package variables, struct fields and function results by name
 	envHelpers map[string]envHelper
+	// declared holds every package-level name of the parsed files; missed says the evaluator
+	// met a name declared in none of them (so in a file left unparsed).
+	declared map[string]bool
+	missed   bool
+	// viper says some name of the package is a *viper.Viper.
+	viper bool
 }
 
 // fnScope is what one function body assigns, by name (shadowing is ignored: a name assigned
@@ -324,6 +330,9 @@ func (e *evaluator) evalIdent(name string) value {
 	if init, ok := e.pkg.values[name]; ok {
 		inner := &evaluator{fs: e.fs, pkg: e.pkg, depth: e.depth}
 		return inner.eval(init)
+	}
+	if !e.pkg.declared[name] && name != "nil" && name != "true" && name != "false" && name != "iota" {
+		e.pkg.missed = true
 	}
 	return value{}
 }
