@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -82,7 +83,11 @@ func (p *fileParser) copy(ss *stageState, cp *Copy, sd instructions.SourcesAndDe
 	case cp.From != "":
 		for _, src := range cp.Sources {
 			src = absPath("/", src)
-			cp.Placed = append(cp.Placed, Placed{Src: src, Dest: into(cp, path.Base(src)), Dir: strings.HasSuffix(src, "/")})
+			if strings.HasSuffix(src, "/") || src == "/" { // a directory: its contents land in Dest
+				cp.Placed = append(cp.Placed, Placed{Src: src, Dest: path.Clean(cp.DestAbs), Dir: true})
+				continue
+			}
+			cp.Placed = append(cp.Placed, Placed{Src: src, Dest: into(cp, path.Base(src))})
 		}
 	case p.ctx != nil:
 		for _, src := range cp.Sources {
@@ -90,16 +95,44 @@ func (p *fileParser) copy(ss *stageState, cp *Copy, sd instructions.SourcesAndDe
 				cp.Unresolved = true // ADD of a URL or repository: contents unknown
 				continue
 			}
+			if cp.Add && isArchive(src) {
+				cp.Unresolved = true // ADD extracts local archives: contents unknown
+				continue
+			}
 			placed := p.ctx.expandSource(cp, src)
 			if len(placed) == 0 {
-				p.note(line, "%s source %q matches no file of the build context %s (after .dockerignore); the build fails", kind(cp), src, p.ctx.dir)
 				cp.Unresolved = true
+				if !p.ctx.onDisk(src) {
+					p.note(line, "%s source %q is not in the build context %s (after .dockerignore): it must be generated before the build, or the build fails", kind(cp), src, p.ctx.dir)
+				}
 			}
 			cp.Placed = append(cp.Placed, placed...)
 		}
 	}
 	s.Copies = append(s.Copies, cp)
 	s.Steps = append(s.Steps, cp)
+}
+
+// isArchive says whether ADD would extract a local source.
+func isArchive(src string) bool {
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"} {
+		if strings.HasSuffix(strings.ToLower(src), ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// onDisk says whether a source exists on disk though the tree left it out (directories the walk
+// skips such as testdata or node_modules, files over the size limit, user skips): its contents
+// are then unknown rather than missing.
+func (c *buildContext) onDisk(src string) bool {
+	if c.ignore.Excludes(path.Clean("/" + src)[1:]) {
+		return false
+	}
+	pattern := filepath.Join(c.tree.Root, filepath.FromSlash(c.dir), filepath.FromSlash(path.Clean("/" + src)[1:]))
+	matches, err := filepath.Glob(pattern)
+	return err == nil && len(matches) > 0
 }
 
 func kind(cp *Copy) string {

@@ -25,6 +25,7 @@
 package dockerfile
 
 import (
+	"bytes"
 	"path"
 	"strings"
 
@@ -96,6 +97,13 @@ func Load(t *tree.Tree) ([]*File, []source.Note) {
 	var files []*File
 	var notes []source.Note
 	for _, tf := range t.OfKind(tree.Dockerfile) {
+		switch kindOfName(tf.Path) {
+		case notDockerfile:
+			continue
+		case template:
+			notes = append(notes, source.Notef(source.Pos{File: tf.Path}, "Dockerfile template: not parsed"))
+			continue
+		}
 		f, ns := LoadWithContext(t, tf.Path, path.Dir(tf.Path))
 		notes = append(notes, ns...)
 		if f != nil {
@@ -120,6 +128,10 @@ func LoadWithContext(t *tree.Tree, rel, contextDir string) (*File, []source.Note
 	contextDir = path.Clean(strings.TrimPrefix(contextDir, "./"))
 	ig, notes := loadIgnore(t, rel, contextDir)
 	f := parse(rel, data, &buildContext{tree: t, dir: contextDir, ignore: ig})
+	if f.ParseError != nil && bytes.Contains(data, []byte("{{")) && bytes.Contains(data, []byte("}}")) {
+		// A Go, Helm or Jinja template rendered before the build: not a Dockerfile as it stands.
+		return nil, append(notes, source.Notef(f.ParseError.Pos, "Dockerfile looks like a template ({{ }}): not parsed (%s)", f.ParseError.Msg))
+	}
 	f.Ignore = ig
 	f.tree = t
 	notes = append(notes, f.notes...)
@@ -147,4 +159,27 @@ func (f *File) Copies() []*Copy {
 // returns alongside the File.
 func (f *File) WithNotes() []source.Note {
 	return append(append([]source.Note(nil), f.notes...), f.Warnings...)
+}
+
+type nameKind int
+
+const (
+	dockerfileName nameKind = iota
+	notDockerfile
+	template
+)
+
+// kindOfName sorts out names the tree classifies as Dockerfiles by their prefix but that are
+// documentation, configuration or templates (Dockerfile.md, dockerfile-lint.yml,
+// Dockerfile.tmpl).
+func kindOfName(rel string) nameKind {
+	ext := strings.ToLower(path.Ext(rel))
+	switch ext {
+	case ".md", ".txt", ".rst", ".yml", ".yaml", ".json", ".toml", ".go", ".sh", ".py", ".js", ".ts",
+		".html", ".xml", ".cfg", ".ini", ".lock", ".orig", ".rej", ".swp", ".bak", ".ps1", ".bat", ".dockerignore":
+		return notDockerfile
+	case ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".template", ".erb", ".gotmpl", ".mustache", ".hbs", ".ejs", ".m4", ".in":
+		return template
+	}
+	return dockerfileName
 }

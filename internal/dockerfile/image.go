@@ -32,7 +32,8 @@ type PathInfo struct {
 
 // Binary is a Go binary the final image gets from a builder stage.
 type Binary struct {
-	// Path is where it lands in the image; Copy is the COPY --from that put it there.
+	// Path is where it lands in the image; Copy is the COPY --from that put it there, nil when
+	// the binary was built in the image's own stage.
 	Path string
 	Copy *Copy
 	// Build is the go build that produced it; Stage the builder stage.
@@ -158,6 +159,17 @@ func Model(f *File, s *Stage) *Image {
 	im.Tmp = Prop{State: b.Tmp, Pos: root.Base.Pos, Why: why}
 	for _, st := range chain {
 		im.apply(st)
+	}
+	// Binaries built in the image's own stages (single-stage Dockerfiles) are in it too.
+	for _, st := range chain {
+		for _, r := range st.Runs {
+			for _, g := range r.GoBuilds {
+				if g.OutputAbs != "" {
+					im.Binaries = append(im.Binaries, newBinary(g, st, g.OutputAbs, nil))
+					im.Paths[g.OutputAbs] = PathInfo{Pos: g.Pos}
+				}
+			}
+		}
 	}
 	return im
 }
@@ -344,6 +356,11 @@ func (im *Image) binary(c *Copy, pl Placed) *Binary {
 	if build == nil {
 		return nil
 	}
+	return newBinary(build, stage, dest, c)
+}
+
+// newBinary predicts the linkage of the binary build wrote, found at dest in the image.
+func newBinary(build *GoBuild, stage *Stage, dest string, c *Copy) *Binary {
 	root := stage
 	for root.Base.FromStage != nil {
 		root = root.Base.FromStage
@@ -370,12 +387,15 @@ func (im *Image) binary(c *Copy, pl Placed) *Binary {
 		// Go's default: cgo on for native builds when a C compiler is found, off when
 		// cross-compiling. A set GOARCH may or may not be the builder's own: unknown.
 		cross := bin.GOARCH.Origin != "default" || bin.GOOS.Origin != "default" && bin.GOOS.Value != "linux"
+		cc := installsCC(stage)
 		switch {
 		case cross:
 			bin.CGO = Unknown
 		case bin.Builder.GCC == Yes:
 			bin.CGO = Yes
-		case bin.Builder.GCC == No && !im.installsCC(stage):
+		case cc != nil:
+			bin.CGO, bin.CGOPos = Yes, cc.Pos
+		case bin.Builder.GCC == No:
 			bin.CGO = No
 		}
 	}
@@ -390,21 +410,22 @@ func (im *Image) binary(c *Copy, pl Placed) *Binary {
 	return bin
 }
 
-// installsCC says whether a stage installs a C compiler (apk add gcc / build-base).
-func (im *Image) installsCC(s *Stage) bool {
+// installsCC returns the install of a C compiler (apk add gcc / build-base, apt-get install
+// gcc …) in a stage or the stages it is built on, nil when there is none.
+func installsCC(s *Stage) *Install {
 	for st := s; st != nil; st = st.Base.FromStage {
 		for _, r := range st.Runs {
 			for _, in := range r.Installs {
 				for _, p := range in.Packages {
 					switch p {
-					case "gcc", "build-base", "clang", "musl-dev", "build-essential":
-						return true
+					case "gcc", "build-base", "clang", "build-essential", "gcc-c++":
+						return in
 					}
 				}
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 func goEnv(g *GoBuild, name string) Value {

@@ -247,7 +247,11 @@ func (p *fileParser) walk(ast *parser.Node) {
 			continue
 		}
 		if strings.ToLower(n.Value) != "from" {
-			for _, m := range platformRef.FindAllStringSubmatch(n.Original, -1) {
+			text := n.Original
+			for _, h := range n.Heredocs {
+				text += "\n" + h.Content
+			}
+			for _, m := range platformRef.FindAllStringSubmatch(text, -1) {
 				cur.st.PlatformRefs = append(cur.st.PlatformRefs, &PlatformRef{Pos: pos, Name: m[1], Declared: cur.declared[m[1]]})
 			}
 		}
@@ -370,6 +374,9 @@ func (p *fileParser) instruction(ss *stageState, n *parser.Node, v any, pos sour
 			for _, word := range strings.Fields(w) {
 				pt := &Port{Pos: pos, Proto: "tcp"}
 				pt.Raw, pt.Unresolved = p.expand(word, ss.vars)
+				if pt.Unresolved {
+					pt.Raw = word // EXPOSE $PORT with PORT unset: keep what was written
+				}
 				num, proto, ok := strings.Cut(pt.Raw, "/")
 				if ok {
 					pt.Proto = strings.ToLower(proto)

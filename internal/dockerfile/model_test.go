@@ -1,0 +1,181 @@
+package dockerfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shipshape-dev/shipshape/internal/tree"
+)
+
+func TestSingleStageBinary(t *testing.T) {
+	f := Parse("Dockerfile", []byte("FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app ./cmd/app\nCMD [\"app\"]\n"))
+	im := Model(f, f.Final())
+	if len(im.Binaries) != 1 {
+		t.Fatalf("binaries = %v", im.Binaries)
+	}
+	b := im.Binaries[0]
+	if b.Path != "/usr/local/bin/app" || b.Copy != nil || b.CGO != Yes || b.Static != No || b.Builder.GlibcVersion != "2.36" {
+		t.Errorf("binary = %+v", b)
+	}
+	if _, ok := im.Paths["/usr/local/bin/app"]; !ok {
+		t.Error("binary path missing")
+	}
+}
+
+func TestAlpineBuilderWithCompiler(t *testing.T) {
+	f := Parse("Dockerfile", []byte(`FROM golang:1.22-alpine AS build
+RUN apk add --no-cache build-base
+RUN go build -o /out/app .
+FROM alpine:3.20
+COPY --from=build /out/ /usr/bin/
+`))
+	im := Model(f, f.Final())
+	if len(im.Binaries) != 1 {
+		t.Fatalf("binaries = %v", im.Binaries)
+	}
+	b := im.Binaries[0]
+	// A C compiler in the builder turns Go's cgo default on: a dynamic musl binary.
+	if b.CGO != Yes || b.CGOExplicit || b.CGOPos != at(2, 5) || b.Static != No || b.Builder.Libc != LibcMusl {
+		t.Errorf("binary = %+v", b)
+	}
+	// COPY --from=build /out/ /usr/bin/ copies the directory's contents.
+	if b.Path != "/usr/bin/app" {
+		t.Errorf("path = %q", b.Path)
+	}
+	if _, ok := im.Paths["/usr/bin/app"]; !ok {
+		t.Errorf("paths = %v", im.Sorted())
+	}
+
+	// Without a compiler the default is off.
+	f = Parse("Dockerfile", []byte("FROM golang:1.22-alpine AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n"))
+	if b := Model(f, f.Final()).Binaries[0]; b.CGO != No || b.Static != Yes || b.CGOPos != at(1, 1) {
+		t.Errorf("alpine without gcc: %+v", b)
+	}
+}
+
+func TestCrossCompileCgoUnknown(t *testing.T) {
+	f := Parse("Dockerfile", []byte("FROM golang:1.22 AS b\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n"))
+	b := Model(f, f.Final()).Binaries[0]
+	if b.CGO != Unknown || b.Static != Unknown || !b.GOARCH.Unresolved {
+		t.Errorf("cross-compiled default = %+v", b)
+	}
+}
+
+func TestFromDetails(t *testing.T) {
+	f := Parse("Dockerfile", []byte("FROM --platform=linux/arm64 alpine:3.20@sha256:0123abcd AS a\n"+
+		"ARG PORT\n"+
+		"EXPOSE $PORT 80-90/tcp\n"+
+		"RUN echo $TARGETARCH\n"+
+		"RUN <<EOT\n"+
+		"echo ${TARGETOS}\n"+
+		"EOT\n"+
+		"FROM a\n"))
+	a := f.Stages[0]
+	if a.Base.Digest != "sha256:0123abcd" || a.Base.Tag != "3.20" || a.Base.Repo != "alpine" || a.Base.Platform != "linux/arm64" {
+		t.Errorf("base = %+v", a.Base)
+	}
+	if p := a.Expose[0]; !p.Unresolved || p.Raw != "$PORT" || p.Port != 0 {
+		t.Errorf("EXPOSE $PORT = %+v", p)
+	}
+	if p := a.Expose[1]; p.Port != 80 || p.End != 90 {
+		t.Errorf("EXPOSE range = %+v", p)
+	}
+	if len(a.PlatformRefs) != 2 || a.PlatformRefs[0].Declared || a.PlatformRefs[0].Pos != at(4, 1) || a.PlatformRefs[1].Name != "TARGETOS" {
+		t.Errorf("undeclared platform refs = %+v", a.PlatformRefs)
+	}
+	im := Model(f, f.Final())
+	if im.Arch != "arm64" || im.Base.Family != "alpine" || im.BasePos != at(1, 1) {
+		t.Errorf("arch %q base %+v at %v", im.Arch, im.Base, im.BasePos)
+	}
+}
+
+func TestCopiedSystemFiles(t *testing.T) {
+	f := Parse("Dockerfile", []byte(`FROM alpine:3.20 AS certs
+RUN apk add --no-cache tzdata
+FROM scratch
+COPY --from=certs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+COPY --from=certs /usr/share/zoneinfo /usr/share/zoneinfo
+COPY --from=certs /etc/passwd /etc/passwd
+USER nobody
+`))
+	im := Model(f, f.Final())
+	if im.CABundle.State != Yes || im.CABundle.Pos != at(4, 1) || im.Zoneinfo.State != Yes || im.Zoneinfo.Pos != at(5, 1) {
+		t.Errorf("ca %+v tz %+v", im.CABundle, im.Zoneinfo)
+	}
+	if im.Passwd.State != Yes || im.HasUser("nobody") != Unknown || im.Tmp.State != No {
+		t.Errorf("passwd %+v nobody %v tmp %+v", im.Passwd, im.HasUser("nobody"), im.Tmp)
+	}
+	// scratch without a copied passwd: a named user cannot be resolved.
+	f = Parse("Dockerfile", []byte("FROM scratch\nUSER app\n"))
+	if im := Model(f, f.Final()); im.HasUser("app") != No || im.HasUser("1000") != Yes {
+		t.Errorf("scratch users: %v %v", im.HasUser("app"), im.HasUser("1000"))
+	}
+}
+
+func writeTree(t *testing.T, files map[string]string) *tree.Tree {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := tree.Walk(dir, tree.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func TestLoadSelection(t *testing.T) {
+	tr := writeTree(t, map[string]string{
+		"Dockerfile":            "FROM alpine\nCOPY testdata /fixtures\nCOPY bin/app /app\n",
+		"testdata/x.json":       "{}",
+		"Dockerfile.md":         "# how to build\n",
+		"dockerfile-lint.yml":   "rules: {}\n",
+		"deploy/Dockerfile.tpl": "FROM {{ .Base }}\n",
+		"gen/Dockerfile":        "FROM {{ .Base }}\nRUN {{ .Cmd }}\n",
+		"app.dockerfile":        "FROM scratch\n",
+		"Containerfile":         "FROM scratch\n",
+		"binary/Dockerfile":     "\x00\x01\x02",
+	})
+	files, notes := Load(tr)
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Path)
+	}
+	if strings.Join(names, " ") != "Containerfile Dockerfile app.dockerfile binary/Dockerfile" {
+		t.Errorf("parsed %v", names)
+	}
+	var texts []string
+	for _, n := range notes {
+		texts = append(texts, n.String())
+	}
+	got := strings.Join(texts, "\n")
+	// testdata exists on disk (the walk skips it): unknown, not missing. bin/app is missing.
+	for _, want := range []string{"deploy/Dockerfile.tpl: Dockerfile template", "gen/Dockerfile:1:1: Dockerfile looks like a template", `Dockerfile:3:1: COPY source "bin/app" is not in the build context`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("notes lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "testdata") {
+		t.Errorf("note about a directory the walk skips:\n%s", got)
+	}
+	for _, f := range files {
+		if f.Path == "binary/Dockerfile" && (f.ParseError == nil || f.ParseError.Pos.Line != 1) {
+			t.Errorf("binary Dockerfile: %v", f.ParseError)
+		}
+		if f.Path == "Dockerfile" {
+			im := Model(f, f.Final())
+			if _, ok := im.Paths["/app"]; !ok || !f.Copies()[0].Unresolved {
+				t.Errorf("unresolved copies still land: %v", im.Sorted())
+			}
+		}
+	}
+}
