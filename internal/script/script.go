@@ -44,7 +44,8 @@ type Script struct {
 	// Shebang is nil when the first line is not "#!…".
 	Shebang *Shebang
 	// Dialect is the language the script was parsed as: "bash", "posix" or "mksh", or "" when
-	// neither parse succeeded (then only line-level facts are known).
+	// neither parse succeeded or the shebang names an interpreter that is not a shell (python,
+	// perl, …); then only the line-level and shebang facts are known.
 	Dialect string
 	// Commands are the simple commands the script runs, in source order.
 	Commands []*Command
@@ -242,6 +243,10 @@ func Parse(p string, data []byte) (*Script, []source.Note) {
 			langs = []syntax.LangVariant{syntax.LangPOSIX, syntax.LangBash}
 		case "mksh", "ksh":
 			langs = []syntax.LangVariant{syntax.LangMirBSDKorn, syntax.LangBash}
+		case "bash", "zsh", "":
+		default:
+			// python, perl, node…: the shebang facts hold, the body is not shell.
+			return s, nil
 		}
 		for _, a := range s.Shebang.Args {
 			if isSetE(a) {

@@ -177,6 +177,11 @@ func TestParseBadInput(t *testing.T) {
 				t.Errorf("shebang %+v set -e %v cmd %v", s.Shebang, s.SetE, cmdText(s.Commands[1]))
 			}
 		}},
+		{name: "python", data: "#!/usr/bin/env python3\nimport os\nprint(os.environ['X'])\n", check: func(t *testing.T, s *Script) {
+			if s.Shebang.Interpreter != "python3" || s.Dialect != "" || len(s.Commands) != 0 {
+				t.Errorf("python script: %+v", s)
+			}
+		}},
 		{name: "exec redirect only", data: "exec 3>&1\n", dialect: "bash", check: func(t *testing.T, s *Script) {
 			if c := s.Commands[0]; c.Name != "exec" || c.Exec {
 				t.Errorf("command = %+v", c)

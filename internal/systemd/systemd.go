@@ -286,12 +286,28 @@ func Build(p string, files ...*File) (*Unit, []source.Note) {
 		}
 	}
 	for _, s := range u.Settings() {
-		if strings.Contains(strings.ReplaceAll(s.Value, "%%", ""), "%") {
+		if readKeys[s.Section+"/"+s.Key] && strings.Contains(strings.ReplaceAll(s.Value, "%%", ""), "%") {
 			notes = append(notes, source.Notef(s.Pos, "%s= uses specifiers (%%i, %%h, …) that systemd expands at load time; read as written", s.Key))
 		}
 		notes = append(notes, u.apply(s)...)
 	}
 	return u, notes
+}
+
+// readKeys are the settings Unit's fields hold; specifiers are noted only in those.
+var readKeys = map[string]bool{}
+
+func init() {
+	for _, k := range []string{"After", "Wants", "Requires"} {
+		readKeys["Unit/"+k] = true
+	}
+	for _, k := range []string{"Type", "ExecStart", "ExecStartPre", "WorkingDirectory", "User", "Group",
+		"DynamicUser", "Environment", "EnvironmentFile", "AmbientCapabilities", "CapabilityBoundingSet",
+		"ProtectSystem", "ProtectHome", "ReadOnlyPaths", "ReadWritePaths", "PrivateTmp", "StateDirectory",
+		"LogsDirectory", "RuntimeDirectory", "CacheDirectory", "Restart", "TimeoutStartSec",
+		"NoNewPrivileges", "PIDFile"} {
+		readKeys["Service/"+k] = true
+	}
 }
 
 // apply records one assignment in the unit's facts.
