@@ -92,7 +92,7 @@ func (f *Facts) InstalledBinaries() []Installed {
 		}
 		for _, src := range in.Src {
 			dst := in.Dst
-			if strings.HasSuffix(dst, "/") || len(in.Src) > 1 {
+			if strings.HasSuffix(dst, "/") || len(in.Src) > 1 || isBinDirName(dst) {
 				dst = strings.TrimSuffix(dst, "/") + "/" + path.Base(src)
 			}
 			out = append(out, Installed{Name: path.Base(dst), Path: dst, From: from, Pos: in.Pos})
@@ -229,6 +229,13 @@ func installOf(name string, args []string, pos source.Pos) *Install {
 	}
 	in.Src = words
 	return in
+}
+
+// isBinDirName says whether dst names a bin directory itself ("/usr/local/bin", "$(BINDIR)")
+// rather than a file in one.
+func isBinDirName(dst string) bool {
+	base := strings.ToLower(path.Base(dst))
+	return base == "bin" || base == "sbin" || strings.Contains(base, "bindir") || strings.Contains(base, "bin_dir")
 }
 
 // binDir says whether a destination is (or is inside) a directory of executables.

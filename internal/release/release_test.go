@@ -125,6 +125,7 @@ func TestLoadProject(t *testing.T) {
 		"app-tool /usr/sbin/app-tool (goreleaser nfpms contents) .goreleaser.yaml:40:14",
 		"app /usr/local/bin/app (script install) scripts/install.sh:3:1",
 		"app /usr/bin/app (script cp) scripts/install.sh:5:1",
+		"tool $HOME/.local/bin/tool (script cp) scripts/install.sh:6:1",
 		"app $(DESTDIR)$(PREFIX)/bin/app (Makefile install) Makefile:10:3",
 		"app /opt/app/bin/app (Makefile cp) Makefile:13:3",
 		"tool /opt/app/bin/tool (Makefile cp) Makefile:13:3",

@@ -78,6 +78,8 @@ type Command struct {
 	// Name is the program or builtin run (after wrappers such as exec, nohup, env, gosu), as
 	// written; "" when it is not a literal (such as "$BIN").
 	Name string
+	// Word is the source text of the program word when it is not a literal ("$BIN", "$@").
+	Word string
 	// Args are the words after Name; a word that is not literal is given as written in source.
 	Args []string
 	// Via are the wrappers in front of Name, outermost first ("exec", "nohup", "su-exec").
@@ -432,7 +434,7 @@ func detached(f *syntax.File, byCall map[*syntax.CallExpr]*Command) *Command {
 		case st.Background && c != nil:
 			bg = c
 		case bg == nil:
-		case c != nil && quietBuiltins[c.Name]:
+		case c != nil && quietBuiltins[c.Name], call != nil && len(call.Args) == 0: // PID=$!
 		default:
 			bg = nil // wait, exec, or any foreground work keeps the script running
 		}
@@ -478,6 +480,8 @@ func command(call *syntax.CallExpr, pos func(syntax.Pos) source.Pos) *Command {
 		c.Name = words[i]
 	} else if lit, ok := quotedLit(call.Args[i]); ok {
 		c.Name = lit
+	} else {
+		c.Word = words[i]
 	}
 	if i+1 < len(words) {
 		c.Args = words[i+1:]

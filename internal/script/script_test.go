@@ -167,6 +167,16 @@ func TestParseBadInput(t *testing.T) {
 				t.Errorf("Detached = %v", cmdText(s.Detached))
 			}
 		}},
+		{name: "job then its pid", data: "./a &\nPID=$!\necho $PID\n", dialect: "bash", check: func(t *testing.T, s *Script) {
+			if s.Detached == nil || s.Detached.Name != "./a" {
+				t.Errorf("Detached = %v", s.Detached)
+			}
+		}},
+		{name: "dynamic program", data: "exec \"$@\"\n", dialect: "bash", check: func(t *testing.T, s *Script) {
+			if c := s.Commands[0]; c.Name != "" || c.Word != `"$@"` || !c.Exec {
+				t.Errorf("command = %+v", c)
+			}
+		}},
 		{name: "job then foreground", data: "./a &\nexec ./b\n", dialect: "bash", check: func(t *testing.T, s *Script) {
 			if s.Detached != nil {
 				t.Errorf("Detached = %v", cmdText(s.Detached))
