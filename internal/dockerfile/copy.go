@@ -103,6 +103,7 @@ func (p *fileParser) copy(ss *stageState, cp *Copy, sd instructions.SourcesAndDe
 			if len(placed) == 0 {
 				cp.Unresolved = true
 				if !p.ctx.onDisk(src) {
+					p.f.missing++
 					p.note(line, "%s source %q is not in the build context %s (after .dockerignore): it must be generated before the build, or the build fails", kind(cp), src, p.ctx.dir)
 				}
 			}

@@ -38,8 +38,10 @@ type File struct {
 	// Path is the slash path of the Dockerfile relative to the checked root.
 	Path string
 	// Context is the slash path of the build context relative to the checked root ("." for the
-	// root). By default it is the Dockerfile's directory.
-	Context string
+	// root). Load uses the Dockerfile's directory, or the nearest parent directory where its
+	// COPY sources exist (`docker build -f build/Dockerfile .`), and then sets ContextGuessed.
+	Context        string
+	ContextGuessed bool
 	// ParseError is set when BuildKit rejects the file; nil otherwise.
 	ParseError *ParseError
 	// MetaArgs are the ARGs before the first FROM (usable in FROM lines only).
@@ -53,6 +55,8 @@ type File struct {
 
 	tree  *tree.Tree
 	notes []source.Note
+	// missing counts COPY sources not found in the build context.
+	missing int
 }
 
 // ParseError is why BuildKit would refuse the file, at the line it names.
@@ -104,7 +108,7 @@ func Load(t *tree.Tree) ([]*File, []source.Note) {
 			notes = append(notes, source.Notef(source.Pos{File: tf.Path}, "Dockerfile template: not parsed"))
 			continue
 		}
-		f, ns := LoadWithContext(t, tf.Path, path.Dir(tf.Path))
+		f, ns := loadGuessingContext(t, tf.Path)
 		notes = append(notes, ns...)
 		if f != nil {
 			files = append(files, f)
@@ -182,4 +186,29 @@ func kindOfName(rel string) nameKind {
 		return template
 	}
 	return dockerfileName
+}
+
+// loadGuessingContext parses rel with its own directory as the context; when some COPY sources
+// are missing there, it tries the parent directories up to the root and keeps the first where
+// fewer are missing (none, ideally), noting the choice.
+func loadGuessingContext(t *tree.Tree, rel string) (*File, []source.Note) {
+	dir := path.Dir(rel)
+	f, notes := LoadWithContext(t, rel, dir)
+	if f == nil || f.missing == 0 || dir == "." {
+		return f, notes
+	}
+	for d := path.Dir(dir); ; d = path.Dir(d) {
+		g, gnotes := LoadWithContext(t, rel, d)
+		if g != nil && g.missing < f.missing {
+			f, notes = g, gnotes
+			f.ContextGuessed = true
+		}
+		if f.missing == 0 || d == "." {
+			break
+		}
+	}
+	if f.ContextGuessed {
+		notes = append(notes, source.Notef(source.Pos{File: rel}, "build context taken to be %s, where the COPY sources are, not the Dockerfile's directory", f.Context))
+	}
+	return f, notes
 }

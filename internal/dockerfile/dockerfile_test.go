@@ -281,12 +281,17 @@ func TestHeredocs(t *testing.T) {
 }
 
 func TestBuildContext(t *testing.T) {
-	// With its own directory as the context, the Dockerfile's sources are missing.
+	// Load finds the sources in the parent directory and takes it as the context.
 	files, notes, tr := load(t, "copyctx")
-	if len(files) != 1 || len(notes) != 5 || !files[0].Copies()[0].Unresolved {
-		t.Fatalf("default context: %d files, notes %v", len(files), notes)
+	if len(files) != 1 || files[0].Context != "." || !files[0].ContextGuessed || len(notes) != 2 || !strings.Contains(notes[1].Text, "build context taken to be .") {
+		t.Fatalf("guessed context: %d files, notes %v", len(files), notes)
 	}
-	f, notes := LoadWithContext(tr, "build/app.Dockerfile", ".")
+	// With its own directory as the context, the Dockerfile's sources are missing.
+	f, notes := LoadWithContext(tr, "build/app.Dockerfile", "build")
+	if len(notes) != 5 || !f.Copies()[0].Unresolved || f.ContextGuessed {
+		t.Fatalf("explicit context build: notes %v", notes)
+	}
+	f, notes = LoadWithContext(tr, "build/app.Dockerfile", ".")
 	if f.Ignore == nil || f.Ignore.Path != "build/app.Dockerfile.dockerignore" {
 		t.Fatalf("ignore file = %+v", f.Ignore)
 	}
