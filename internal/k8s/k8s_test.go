@@ -307,15 +307,27 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// BenchmarkParse200 parses 200 manifests: the Deployment of app.yaml alone (about 100 lines,
+// a typical manifest) and the whole of app.yaml (7 objects).
 func BenchmarkParse200(b *testing.B) {
 	data, err := os.ReadFile(filepath.Join("testdata", "app.yaml"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		for i := 0; i < 200; i++ {
-			Parse("app.yaml", data)
-		}
+	deployment := data[:bytes.Index(data, []byte("\n---"))+1]
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"deployment", deployment}, {"seven-objects", data}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := 0; i < 200; i++ {
+					if objs, _ := Parse("app.yaml", c.data); len(objs) == 0 {
+						b.Fatal("no objects")
+					}
+				}
+			}
+		})
 	}
 }
