@@ -102,6 +102,7 @@ func Parse(path string, data []byte) (*File, []source.Note) {
 		if s[0] == '[' {
 			if !strings.HasSuffix(s, "]") || len(s) < 3 {
 				notes = append(notes, source.Notef(source.Pos{File: path, Line: lineNo, Col: col(line)}, "invalid section header %q; systemd rejects the file", clip(s)))
+				cur = &Section{} // what follows belongs to no section that is kept
 				continue
 			}
 			cur = &Section{Name: s[1 : len(s)-1], Pos: source.Pos{File: path, Line: lineNo, Col: col(line)}}
