@@ -2,7 +2,48 @@
 // modes decided before any deployment artifact is read.
 package code
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/source"
+)
+
+//go:generate go run gen_zones.go
 
 // Rules is this package's part of the catalog, in ID order.
-var Rules = []*rule.Rule{}
+var Rules = []*rule.Rule{
+	PprofExposed,          // SS1001
+	DebugMode,             // SS1002
+	HardcodedEndpoint,     // SS1003
+	InconsistentVendoring, // SS1004
+	MissingGoSum,          // SS1005
+	ReplaceTargetMissing,  // SS1006
+	InvalidTimezoneName,   // SS1007
+	NonMainPackageBuilt,   // SS1008
+	MalformedGoMod,        // SS1009
+}
+
+// programsReaching returns the programs (binaries) that link the package at import path pkg.
+// Code that no program reaches does not ship, and findings about it would be noise.
+func programsReaching(g *gocode.Facts, pkg string) []*gocode.Program {
+	var out []*gocode.Program
+	for _, p := range g.Programs {
+		if p.Reaches(pkg) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ships says whether some program links the package at import path pkg.
+func ships(g *gocode.Facts, pkg string) bool {
+	for _, p := range g.Programs {
+		if p.Reaches(pkg) {
+			return true
+		}
+	}
+	return false
+}
+
+// posOfFile is the position of a whole file.
+func posOfFile(file string) source.Pos { return source.Pos{File: file} }

@@ -1,0 +1,13 @@
+package code_test
+
+import (
+	"testing"
+
+	"github.com/shipshape-dev/shipshape/internal/catalog"
+	"github.com/shipshape-dev/shipshape/internal/rule/ruletest"
+	"github.com/shipshape-dev/shipshape/internal/rules/code"
+)
+
+func TestRules(t *testing.T) {
+	ruletest.Run(t, "testdata", code.Rules, catalog.All())
+}

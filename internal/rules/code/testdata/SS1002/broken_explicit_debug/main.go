@@ -1,0 +1,10 @@
+package main
+
+import "github.com/gin-gonic/gin"
+
+func main() {
+	gin.SetMode(gin.DebugMode) // want SS1002 "sets Gin to debug mode explicitly"
+	r := gin.New()
+	r.GET("/ping", func(c *gin.Context) { c.String(200, "pong") })
+	r.Run(":8080")
+}

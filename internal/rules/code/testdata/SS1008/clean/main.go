@@ -1,0 +1,5 @@
+package main
+
+import "example.com/svc/cmd"
+
+func main() { cmd.Execute() }
