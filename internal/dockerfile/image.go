@@ -446,8 +446,13 @@ func (im *Image) Sorted() []string {
 }
 
 // HasUser says whether the named (or numeric) user exists: Yes/No when the users are known,
-// Unknown otherwise. Numeric users always work for the kernel, so they answer Yes.
+// Unknown otherwise. Numeric users always work for the kernel, so they answer Yes. A
+// "user:group" value is judged by its user part; a value with a variable is Unknown.
 func (im *Image) HasUser(name string) Tri {
+	name, _, _ = strings.Cut(name, ":")
+	if strings.Contains(name, "$") {
+		return Unknown
+	}
 	if name == "" || strings.Trim(name, "0123456789") == "" {
 		return Yes
 	}

@@ -179,3 +179,18 @@ func TestLoadSelection(t *testing.T) {
 		}
 	}
 }
+
+func TestUnresolvedUserAndWorkdir(t *testing.T) {
+	f := Parse("Dockerfile", []byte("FROM alpine:3.20\nARG APP_USER\nARG HOME\nWORKDIR $HOME\nUSER $APP_USER\n"))
+	s := f.Final()
+	if w := s.Workdirs[0]; !w.Unresolved || w.Raw != "$HOME" {
+		t.Errorf("WORKDIR = %+v", w)
+	}
+	if u := s.Users[0]; !u.Unresolved || u.Raw != "$APP_USER" || u.Numeric() {
+		t.Errorf("USER = %+v", u)
+	}
+	im := Model(f, s)
+	if im.HasUser(s.Users[0].Raw) != Unknown || im.HasUser("nobody:nogroup") != Yes || im.HasUser("app") != No {
+		t.Errorf("HasUser: %v %v %v", im.HasUser(s.Users[0].Raw), im.HasUser("nobody:nogroup"), im.HasUser("app"))
+	}
+}

@@ -341,15 +341,21 @@ func (p *fileParser) instruction(ss *stageState, n *parser.Node, v any, pos sour
 			s.Steps = append(s.Steps, vr)
 		}
 	case *instructions.WorkdirCommand:
-		raw, _ := p.expand(c.Path, ss.vars)
-		w := &Workdir{Pos: pos, Raw: raw, Relative: !path.IsAbs(raw)}
+		raw, unres := p.expand(c.Path, ss.vars)
+		if unres {
+			raw = c.Path
+		}
+		w := &Workdir{Pos: pos, Raw: raw, Relative: !path.IsAbs(raw), Unresolved: unres}
 		w.Path = absPath(ss.workdir, raw)
 		ss.workdir = w.Path
 		s.Workdirs = append(s.Workdirs, w)
 		s.Steps = append(s.Steps, w)
 	case *instructions.UserCommand:
-		raw, _ := p.expand(c.User, ss.vars)
-		u := &User{Pos: pos, Raw: raw, UID: -1, GID: -1}
+		raw, unres := p.expand(c.User, ss.vars)
+		if unres {
+			raw = c.User
+		}
+		u := &User{Pos: pos, Raw: raw, UID: -1, GID: -1, Unresolved: unres}
 		u.Name, u.Group, _ = strings.Cut(raw, ":")
 		if id, err := strconv.Atoi(u.Name); err == nil {
 			u.UID = id

@@ -79,6 +79,8 @@ type Workdir struct {
 	Raw, Path string
 	// Relative is true when Raw was not absolute (Docker resolves it against the previous one).
 	Relative bool
+	// Unresolved is true when Raw uses an ARG without a value (Raw is then as written).
+	Unresolved bool
 }
 
 // User is a USER instruction.
@@ -88,6 +90,8 @@ type User struct {
 	Raw, Name, Group string
 	// UID and GID are set (>= 0) when the parts are numeric; -1 otherwise.
 	UID, GID int
+	// Unresolved is true when Raw uses an ARG without a value (Raw is then as written).
+	Unresolved bool
 }
 
 // Numeric is true when the user is given as a number (what runAsNonRoot can verify).
