@@ -7,8 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/shipshape-dev/shipshape/internal/tree"
 )

@@ -12,6 +12,7 @@ import (
 	"go/ast"
 	"go/token"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -52,7 +53,7 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 	l, ns := buildLayout(facts.Modules, headers)
 	notes = append(notes, ns...)
 
-	facts.Programs = programs(l)
+	facts.Programs = programs(l, filepath.Base(t.Root))
 	facts.NotMain = notMain(l)
 	var shipped []*pkgDir
 	for _, d := range l.dirs {
@@ -120,15 +121,20 @@ func inVendor(p string) bool {
 }
 
 // programs finds the main packages and what each reaches.
-func programs(l *layout) []*Program {
+func programs(l *layout, rootName string) []*Program {
 	var out []*Program
 	for _, d := range l.dirs {
 		if d.name != "main" || d.vendor {
 			continue
 		}
 		p := &Program{Dir: d.dir, Module: d.module, Name: binaryName(d.path), Reach: map[string]bool{d.path: true}}
-		if d.path == d.dir && d.module == nil {
+		if d.module == nil || d.module.Path == "" {
+			// Outside a module (or with a go.mod that does not parse) go build names the
+			// binary after the directory.
 			p.Name = path.Base(d.dir)
+			if d.dir == "." {
+				p.Name = rootName
+			}
 		}
 		if len(d.files) > 0 {
 			p.Pos = d.files[0].namePos

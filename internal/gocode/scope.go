@@ -33,6 +33,8 @@ type assign struct {
 	emptyFallback bool
 	// flagVar says the name is set by flag.StringVar(&name, …), rhs being the call.
 	flagVar bool
+	// zero says the name is declared without a value (var x string).
+	zero bool
 }
 
 // envCheck is what the code does when a variable holding an env value is empty.
@@ -340,6 +342,18 @@ func (e *evaluator) evalIdent(name string) value {
 // evalAssigns resolves a local assigned once, or assigned from the environment and then given
 // a fallback when empty.
 func (e *evaluator) evalAssigns(name string, as []assign) value {
+	if len(as) > 1 {
+		// var x string followed by assignments: the declaration's zero value is not used.
+		var set []assign
+		for _, a := range as {
+			if !a.zero {
+				set = append(set, a)
+			}
+		}
+		if len(set) > 0 {
+			as = set
+		}
+	}
 	first := as[0]
 	if first.flagVar {
 		if call, ok := first.rhs.(*ast.CallExpr); ok && len(as) == 1 {
@@ -660,7 +674,7 @@ func scanFunc(fs *fileScope, pkg *pkgScope, fd *ast.FuncType, body *ast.BlockStm
 				} else if len(n.Values) == 1 {
 					a.rhs, a.idx = n.Values[0], i
 				} else {
-					a.rhs = &ast.BasicLit{Kind: token.STRING, Value: `""`}
+					a.rhs, a.zero = &ast.BasicLit{Kind: token.STRING, Value: `""`}, true
 				}
 				sc.assigns[id.Name] = append(sc.assigns[id.Name], a)
 				if k != "" {
