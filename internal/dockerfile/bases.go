@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -96,6 +97,12 @@ func normalizeRepo(repo string) string {
 // "gcr.io/distroless/static-debian12:nonroot@sha256:…"). Images missing from the table, and
 // tags the table cannot place, yield Known false.
 func Lookup(ref string) BaseInfo {
+	b := lookup(ref)
+	b.Users = maps.Clone(b.Users) // callers may change their copy
+	return b
+}
+
+func lookup(ref string) BaseInfo {
 	if strings.EqualFold(ref, "scratch") {
 		return BaseInfo{Known: true, Family: "scratch", Libc: LibcNone, CABundle: No, Zoneinfo: No,
 			Shell: No, Passwd: No, Tmp: No, GCC: No, Workdir: "/"}

@@ -420,7 +420,9 @@ func (a *analysis) goCmd(pos source.Pos, args []string, env map[string]Value) {
 			g.OutputAbs = path.Join(g.OutputAbs, pkgName(g.Packages[0], g.Workdir))
 		}
 	case g.Install:
-		if strings.HasPrefix(a.ss.st.Base.Repo, "golang") || strings.HasSuffix(a.ss.st.Base.Repo, "/golang") {
+		if gobin, ok := env["GOBIN"]; ok && !gobin.Unresolved && path.IsAbs(gobin.Value) {
+			g.OutputAbs = path.Join(gobin.Value, pkgName(g.Packages[0], g.Workdir))
+		} else if strings.HasPrefix(a.ss.st.Base.Repo, "golang") || strings.HasSuffix(a.ss.st.Base.Repo, "/golang") {
 			g.OutputAbs = path.Join("/go/bin", pkgName(g.Packages[0], g.Workdir))
 		}
 	default:
@@ -436,7 +438,10 @@ func pkgName(pkg, cwd string) string {
 	if i := strings.Index(pkg, "@"); i >= 0 {
 		pkg = pkg[:i]
 	}
-	if pkg == "." || pkg == "./" || strings.HasSuffix(pkg, ".go") {
+	if strings.HasSuffix(pkg, ".go") { // go build main.go names the binary after the first file
+		return strings.TrimSuffix(path.Base(pkg), ".go")
+	}
+	if pkg == "." || pkg == "./" {
 		pkg = cwd
 	}
 	pkg = strings.TrimSuffix(pkg, "/")
