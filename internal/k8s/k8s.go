@@ -22,6 +22,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v4"
 
@@ -230,6 +231,13 @@ func Load(t *tree.Tree) ([]*Object, []source.Note) {
 // Parse reads the Kubernetes objects of one YAML file at slash path p. A file without a document
 // that has both apiVersion and kind (a workflow, Helm values, compose) gives nothing and no note.
 func Parse(p string, data []byte) ([]*Object, []source.Note) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// Reported here for every YAML name (compose leaves binary files to this loader).
+		return nil, []source.Note{source.Notef(lineCol(p, data, i), "NUL byte: binary file, not read as YAML")}
+	}
+	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return nil, []source.Note{source.Notef(source.Pos{File: p}, "not UTF-8 text, not read as YAML")}
+	}
 	kustomize := isKustomization(p)
 	if !kustomize && (!bytes.Contains(data, []byte("kind")) || !bytes.Contains(data, []byte("apiVersion"))) {
 		return nil, nil

@@ -181,6 +181,9 @@ func TestHelmTemplate(t *testing.T) {
 	if c.Image.Value != `{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}` || c.Image.Pos.Line != 15 {
 		t.Errorf("image %s", at(c.Image))
 	}
+	if c.WorkingDir.Value != `{{ .Values.workdir | default "/srv" }}` {
+		t.Errorf("quotes inside a directive inside quotes: workingDir %q", c.WorkingDir.Value)
+	}
 	if p := c.Port("http"); p == nil || at(p.ContainerPort) != "8080@18:30" {
 		t.Errorf("port %+v", p)
 	}
@@ -270,6 +273,21 @@ func TestBinaryAndHuge(t *testing.T) {
 	many := bytes.Repeat([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n---\n"), 9<<20/64)
 	if objs, notes := Parse("many.yaml", many); len(objs) != maxDocs || len(notes) != 1 || notes[0].Pos.Line != maxDocs*5 { // the "---" before document 10001
 		t.Errorf("9 MB of small documents: %d objects, %v", len(objs), notes)
+	}
+}
+
+func TestDeepNesting(t *testing.T) {
+	flow := "apiVersion: v1\nkind: Pod\nspec: " + strings.Repeat("[", 1<<16) + "\n"
+	if _, notes := Parse("deep.yaml", []byte(flow)); len(notes) != 1 || notes[0].Pos.Line != 3 || !strings.Contains(notes[0].Text, "invalid YAML") {
+		t.Errorf("flow nesting: %v", notes)
+	}
+	var block strings.Builder
+	block.WriteString("apiVersion: v1\nkind: Pod\nmetadata: {name: deep}\nspec:\n")
+	for i := 0; i < 1500; i++ {
+		block.WriteString(strings.Repeat(" ", i+2) + "a:\n")
+	}
+	if objs, _ := Parse("deep.yaml", []byte(block.String())); len(objs) != 1 || objs[0].Name.Value != "deep" {
+		t.Errorf("block nesting: %v", objs)
 	}
 }
 

@@ -229,8 +229,8 @@ func neutralise(data []byte) ([]byte, []directive) {
 					out[x] = '('
 				case '}':
 					out[x] = ')'
-				case '#', ':', ',', '[', ']':
-					out[x] = '_' // keep the stand-in one plain scalar
+				case '#', ':', ',', '[', ']', '"', '\'', '\\':
+					out[x] = '_' // keep the stand-in one scalar, inside quotes or not
 				}
 			}
 			dirs = append(dirs, directive{standIn: string(out[s:e]), text: text})
