@@ -101,6 +101,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable 
 	for _, add := range []func(*env) *cobra.Command{
 		newCheckCmd,
 		newRulesCmd,
+		newSnapshotCmd,
 		newVersionCmd,
 	} {
 		root.AddCommand(add(e))

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/shipshape-dev/shipshape/internal/host"
+)
+
+// snapshotKeyEnv names the environment variable that may carry the digest key, so that it
+// need not appear on a command line (and in ps).
+const snapshotKeyEnv = "SHIPSHAPE_SNAPSHOT_KEY"
+
+func newSnapshotCmd(e *env) *cobra.Command {
+	var out, key, root string
+	cmd := &cobra.Command{
+		Use:   "snapshot [--out FILE]",
+		Short: "Print the facts of this host that decide whether a Go service starts here, as JSON",
+		Long: `snapshot prints a versioned JSON document of this host or container: OS, kernel, arch,
+libc, dynamic loaders, CA bundle, zoneinfo, users and groups, limits, cgroup limits, container,
+ports, read-only mounts, /tmp, DNS, environment variable names, systemd and the Go toolchain.
+Compare two with shipshape diff.
+
+Environment values are not written, except for harmless names (PATH, TZ, LANG, LC_*, HOME,
+GOMAXPROCS, GOMEMLIMIT, GOGC, GODEBUG, GIN_MODE, the Go toolchain variables, …; see
+host.AllowedEnv). Every other variable appears as "set" or "empty"; with --key (or ` + snapshotKeyEnv + `)
+it also gets an HMAC-SHA256 digest under that key, so that snapshots taken with the same key
+show which values differ without showing them.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if key == "" {
+				key = os.Getenv(snapshotKeyEnv)
+			}
+			o := host.Options{Key: []byte(key), Tool: Version}
+			if root != "" {
+				st, err := os.Stat(root)
+				if err != nil || !st.IsDir() {
+					return misuse("--root %s: not a directory", root)
+				}
+				o.FS, o.Root = os.DirFS(root), root
+			}
+			if len(o.Key) == 0 {
+				o.Key = nil
+			}
+			s := host.Collect(o)
+			b, err := s.Marshal()
+			if err != nil {
+				return &exitError{code: ExitMisuse, err: fmt.Errorf("writing snapshot: %w", err)}
+			}
+			if out == "" || out == "-" {
+				_, err = e.stdout.Write(b)
+				return err
+			}
+			if err := os.WriteFile(out, b, 0o644); err != nil {
+				return misuse("--out: %v", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "write the snapshot to FILE instead of stdout")
+	cmd.Flags().StringVar(&key, "key", "", "key for HMAC-SHA256 digests of environment values (default $"+snapshotKeyEnv+")")
+	cmd.Flags().StringVar(&root, "root", "", "read files from this directory as the root (a flattened image rootfs); uname, ids and limits stay this process's")
+	return cmd
+}
