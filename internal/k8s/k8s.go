@@ -14,7 +14,8 @@
 //	Object{APIVersion, Kind, Name, Namespace, Labels, Pos, Template, Workload, Service, Config, Resources}
 //	Workload{PodLabels, Selector, InitContainers, Containers, SecurityContext, Volumes}
 //	Container{Name, Image, Command, Args, WorkingDir, Env, EnvFrom, Ports, probes, VolumeMounts, …}
-//	Find(objs, kind, name) · Selecting(objs, workload) · (*Workload).Volume(name) · (*Container).Port(name)
+//	Find(objs, kind, name) · Selecting(objs, workload) · (*Workload).Volume(name)
+//	(*Workload).ContainerPort(targetPort) · (*Container).Port(name) · (*Config).Has(key)
 package k8s
 
 import (
@@ -572,6 +573,25 @@ func (w *Workload) Volume(name string) *Volume {
 // AllContainers lists init containers, then containers.
 func (w *Workload) AllContainers() []*Container {
 	return append(append([]*Container(nil), w.InitContainers...), w.Containers...)
+}
+
+// ContainerPort finds the container port a Service targetPort or a probe port refers to: by
+// name when it is not a number, by containerPort when it is. It returns nils when no container
+// declares it (a numeric port may still be served without being declared).
+func (w *Workload) ContainerPort(port Scalar) (*Container, *Port) {
+	n, numeric := port.Int()
+	for _, c := range w.Containers {
+		for _, p := range c.Ports {
+			if numeric {
+				if cp, ok := p.ContainerPort.Int(); ok && cp == n {
+					return c, p
+				}
+			} else if p.Name.Value == port.Value {
+				return c, p
+			}
+		}
+	}
+	return nil, nil
 }
 
 // Port returns the container port called name, or nil.

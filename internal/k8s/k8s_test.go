@@ -130,6 +130,15 @@ func TestDeployment(t *testing.T) {
 	if at(sp.TargetPort) != "http@116:19" || sp.Port.Value != "80" || svcs[0].Service.Type.Value != "ClusterIP" {
 		t.Errorf("service port %+v", sp)
 	}
+	if c, p := w.ContainerPort(sp.TargetPort); c == nil || p.ContainerPort.Value != "8080" {
+		t.Errorf("targetPort http resolves to %v %v", c, p)
+	}
+	if _, p := w.ContainerPort(svcs[0].Service.Ports[1].TargetPort); p != nil {
+		t.Errorf("targetPort 9091 is declared by no container, got %+v", p)
+	}
+	if _, p := w.ContainerPort(svcs[0].Service.Ports[1].Port); p == nil || p.Name.Value != "metrics" {
+		t.Errorf("9090 is the metrics port, got %+v", p)
+	}
 	cm := Find(objs, "ConfigMap", "api-config")
 	if len(cm) != 1 || !cm[0].Config.Has("log_level") || !cm[0].Config.Has("config.yaml") || cm[0].Config.Has("url") {
 		t.Errorf("configmap %+v", cm)
