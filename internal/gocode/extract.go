@@ -169,13 +169,10 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 						ps.kinds[d.Name.Name] = k
 					}
 				}
-				if d.Recv == nil {
-					if h, ok := envHelperOf(fs, d); ok {
-						ps.envHelpers[d.Name.Name] = h
-					}
-				}
 			}
 		}
+		// Calls os.Getenv(name) with a variable name: their functions may be env helpers.
+		var envCalls []token.Pos
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.StructType:
@@ -199,6 +196,13 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 					reassigned[id.Name] = true
 				}
 			case *ast.CallExpr:
+				if len(n.Args) == 1 {
+					if _, ok := n.Args[0].(*ast.Ident); ok {
+						if pkg, name, _ := fs.callee(n); pkg == "os" && (name == "Getenv" || name == "LookupEnv") {
+							envCalls = append(envCalls, n.Pos())
+						}
+					}
+				}
 				if len(n.Args) > 0 {
 					if u, ok := n.Args[0].(*ast.UnaryExpr); ok && u.Op == token.AND {
 						if id, ok := u.X.(*ast.Ident); ok {
@@ -214,6 +218,22 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 			}
 			return true
 		})
+		if len(envCalls) > 0 {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Recv != nil {
+					continue
+				}
+				for _, p := range envCalls {
+					if p >= fd.Pos() && p < fd.End() {
+						if h, ok := envHelperOf(fs, fd); ok {
+							ps.envHelpers[fd.Name.Name] = h
+						}
+						break
+					}
+				}
+			}
+		}
 	}
 	for name := range reassigned {
 		delete(ps.values, name)

@@ -240,7 +240,7 @@ func extractAll(t *tree.Tree, shipped []*pkgDir) []*extraction {
 		var note *source.Note
 		var rest *srcFile
 		if !h.generated {
-			src, err := t.Read(h.file)
+			src, err := readSrc(h.file)
 			switch {
 			case err != nil:
 				n := source.Notef(source.Pos{File: h.file.Path}, "cannot read: %v", err)

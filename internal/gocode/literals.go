@@ -50,6 +50,10 @@ func (w *walker) literal(b *ast.BasicLit) {
 	if s == "" {
 		return
 	}
+	if !strings.Contains(s, "localhost") && !strings.Contains(s, "127.") && !strings.Contains(s, "::1") &&
+		!strings.Contains(s, "://") && !strings.Contains(s, "sslmode=") {
+		return
+	}
 	site := w.site(b.Pos())
 	for _, ep := range endpointsIn(s) {
 		ep.Site = site
