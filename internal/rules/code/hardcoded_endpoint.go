@@ -78,10 +78,14 @@ func runHardcodedEndpoint(p *rule.Pass) error {
 		if what == "tcp" || what == "" {
 			what = "a service"
 		}
+		literal := "a literal"
+		if e.Value != where {
+			literal = fmt.Sprintf("the literal %q", e.Value)
+		}
 		p.Report(rule.Finding{
 			Pos: e.Pos,
-			Message: fmt.Sprintf("%s connects to %s at %s, hard-coded in %q: in a container localhost is the container itself, and on another host nothing listens there, so the first connection fails (connection refused)",
-				e.Pos.Short(), what, where, e.Value),
+			Message: fmt.Sprintf("%s connects to %s at %s, hard-coded in %s: in a container localhost is the container itself, and on another host nothing listens there, so the first connection fails (connection refused)",
+				e.Pos.Short(), what, where, literal),
 		})
 	}
 	return nil

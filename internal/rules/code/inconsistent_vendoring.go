@@ -54,7 +54,7 @@ project does not mean to vendor, delete vendor/.`,
 
 func runInconsistentVendoring(p *rule.Pass) error {
 	for _, m := range p.Project.Go.Modules {
-		if m.Vendor == nil || len(m.Vendor.Problems) == 0 || inWorkspace(p.Project.Tree, m.Dir) {
+		if m.Vendor == nil || len(m.Vendor.Problems) == 0 || inWorkspace(p.Project.Tree, m.Dir) || !hasProgram(p.Project.Go, m) {
 			continue
 		}
 		// The go command reports every inconsistency of a module in one error; so does this

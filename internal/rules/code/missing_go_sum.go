@@ -53,7 +53,7 @@ func runMissingGoSum(p *rule.Pass) error {
 	for _, m := range p.Project.Go.Modules {
 		// Vendored builds read vendor/, not the module cache, and do not check go.sum; a module
 		// that does not parse is SS1009's.
-		if m.ParseError != nil || m.Vendor != nil {
+		if m.ParseError != nil || m.Vendor != nil || !hasProgram(p.Project.Go, m) {
 			continue
 		}
 		sum := path.Join(m.Dir, "go.sum")

@@ -46,29 +46,42 @@ imports is a library and is not reported.`,
 
 func runNonMainPackageBuilt(p *rule.Pass) error {
 	g := p.Project.Go
+	roots := map[string]bool{}
+	for _, m := range g.Modules {
+		roots[m.Dir] = true
+	}
 	for _, nm := range g.NotMain {
 		// A package some program imports is a library, whatever its directory is called (the
 		// cobra layout keeps package cmd in cmd/).
 		if _, imported := g.Packages[nm.Pkg]; imported && ships(g, nm.Pkg) {
 			continue
 		}
+		// Which directories are meant as commands: one directly under a cmd/ directory (the
+		// convention for one binary each), or a module root that declares func main (built
+		// with go build .). A func main elsewhere is an ordinary function of a library
+		// (package runtime has one) and is not taken as intent.
 		inCmd := path.Base(path.Dir(nm.Dir)) == "cmd"
-		if !nm.HasMainFunc && !inCmd {
+		atRoot := roots[nm.Dir] && nm.HasMainFunc
+		if !inCmd && !atRoot {
 			continue
 		}
-		var why string
+		var why, build string
 		switch {
-		case nm.HasMainFunc && inCmd:
+		case inCmd && nm.HasMainFunc:
 			why = fmt.Sprintf("a command directory that declares func main, but its package is %s, not main", nm.Name)
-		case nm.HasMainFunc:
-			why = fmt.Sprintf("it declares func main, but its package is %s, not main", nm.Name)
-		default:
+		case inCmd:
 			why = fmt.Sprintf("a command directory, but its package is %s, not main, and nothing imports it", nm.Name)
+		default:
+			why = fmt.Sprintf("a module root that declares func main, but its package is %s, not main", nm.Name)
+		}
+		build = "./" + nm.Dir
+		if nm.Dir == "." {
+			build = "."
 		}
 		p.Report(rule.Finding{
 			Pos: nm.Pos,
-			Message: fmt.Sprintf("%s is %s: go build ./%s writes no executable (with -o it writes a package archive), so there is no binary to run",
-				nm.Dir, why, nm.Dir),
+			Message: fmt.Sprintf("%s is %s: go build %s writes no executable (with -o it writes a package archive), so there is no binary to run",
+				nm.Dir, why, build),
 		})
 	}
 	return nil

@@ -54,6 +54,9 @@ go.work file is the tool for local multi-module development and is not committed
 func runReplaceTargetMissing(p *rule.Pass) error {
 	t := p.Project.Tree
 	for _, m := range p.Project.Go.Modules {
+		if !hasProgram(p.Project.Go, m) {
+			continue
+		}
 		for _, rep := range m.Replaces {
 			if !rep.Local || rep.TargetExists {
 				continue

@@ -47,3 +47,15 @@ func ships(g *gocode.Facts, pkg string) bool {
 
 // posOfFile is the position of a whole file.
 func posOfFile(file string) source.Pos { return source.Pos{File: file} }
+
+// hasProgram says whether a module builds a binary. The module rules report only such modules:
+// a library's go.mod problems surface in the services that import it, which are checked
+// against their own go.mod and go.sum.
+func hasProgram(g *gocode.Facts, m *gocode.Module) bool {
+	for _, p := range g.Programs {
+		if p.Module == m {
+			return true
+		}
+	}
+	return false
+}
