@@ -33,6 +33,7 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/dotenv"
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
+	"github.com/shipshape-dev/shipshape/internal/yamlnode"
 )
 
 // File is one compose file.
@@ -250,39 +251,39 @@ func Parse(p string, data []byte, env *dotenv.File) (*File, []source.Note) {
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		return nil, nil // the k8s loader notes binary YAML files, whatever their name
 	}
-	docs, notes, _ := readYAML(p, data)
+	docs, notes, _ := yamlnode.Read(p, data)
 	var root *yaml.Node
 	for _, d := range docs {
-		if d.root != nil && d.root.Kind == yaml.MappingNode {
-			root = d.root
+		if d.Root != nil && d.Root.Kind == yaml.MappingNode {
+			root = d.Root
 			break
 		}
 	}
 	f := &File{Path: p, Dir: path.Dir(p)}
 	in := &interpolation{file: f, env: env, seen: map[string]bool{}}
-	r := &reader{file: p, interpolate: in.apply}
-	services := r.get(root, "services")
+	r := &reader{&yamlnode.Reader{File: p, Interpolate: in.apply}}
+	services := r.Get(root, "services")
 	if !named && !looksLikeServices(r, services) {
 		return nil, nil
 	}
 	if root == nil {
 		return f, notes
 	}
-	f.Name = r.str(root, "name")
-	for _, inc := range r.items(r.get(root, "include")) {
+	f.Name = r.Str(root, "name")
+	for _, inc := range r.Items(r.Get(root, "include")) {
 		if inc.Kind == yaml.MappingNode {
-			f.Includes = append(f.Includes, r.strs(r.get(inc, "path"))...)
+			f.Includes = append(f.Includes, r.Strs(r.Get(inc, "path"))...)
 		} else {
-			f.Includes = append(f.Includes, r.scalar(inc))
+			f.Includes = append(f.Includes, r.Scalar(inc))
 		}
 	}
 	for _, inc := range f.Includes {
 		notes = append(notes, source.Notef(inc.Pos, "include: %s is not merged into this file's services; it is read on its own if it is in the tree", inc.Value))
 	}
-	for _, p := range r.pairs(services) {
-		f.Services = append(f.Services, r.service(f, p.key, p.value))
+	for _, p := range r.Pairs(services) {
+		f.Services = append(f.Services, r.service(f, p.Key, p.Value))
 	}
-	notes = append(notes, r.notes...)
+	notes = append(notes, r.Notes...)
 	notes = append(notes, in.notes...)
 	return f, notes
 }
@@ -290,17 +291,17 @@ func Parse(p string, data []byte, env *dotenv.File) (*File, []source.Note) {
 // looksLikeServices says whether services: of a file not named like compose holds compose
 // services: a mapping of mappings, at least one with a key only services have.
 func looksLikeServices(r *reader, services *yaml.Node) bool {
-	ps := r.pairs(services)
+	ps := r.Pairs(services)
 	if len(ps) == 0 {
 		return false
 	}
 	found := false
 	for _, p := range ps {
-		if p.value == nil || p.value.Kind != yaml.MappingNode {
+		if p.Value == nil || p.Value.Kind != yaml.MappingNode {
 			return false
 		}
 		for _, k := range serviceKeys {
-			if r.get(p.value, k) != nil {
+			if r.Get(p.Value, k) != nil {
 				found = true
 			}
 		}
@@ -309,61 +310,61 @@ func looksLikeServices(r *reader, services *yaml.Node) bool {
 }
 
 func (r *reader) service(f *File, key, n *yaml.Node) *Service {
-	s := &Service{Name: key.Value, Pos: r.pos(key)}
-	s.Image = r.str(n, "image")
-	s.User, s.WorkingDir = r.str(n, "user"), r.str(n, "working_dir")
-	s.ReadOnly, s.NetworkMode = r.str(n, "read_only"), r.str(n, "network_mode")
-	s.Profiles = r.strs(r.get(n, "profiles"))
-	s.Tmpfs = r.strs(r.get(n, "tmpfs"))
-	s.Command, s.Entrypoint = r.command(r.get(n, "command")), r.command(r.get(n, "entrypoint"))
-	if b := r.get(n, "build"); b != nil {
+	s := &Service{Name: key.Value, Pos: r.Pos(key)}
+	s.Image = r.Str(n, "image")
+	s.User, s.WorkingDir = r.Str(n, "user"), r.Str(n, "working_dir")
+	s.ReadOnly, s.NetworkMode = r.Str(n, "read_only"), r.Str(n, "network_mode")
+	s.Profiles = r.Strs(r.Get(n, "profiles"))
+	s.Tmpfs = r.Strs(r.Get(n, "tmpfs"))
+	s.Command, s.Entrypoint = r.command(r.Get(n, "command")), r.command(r.Get(n, "entrypoint"))
+	if b := r.Get(n, "build"); b != nil {
 		s.Build = r.build(f, b)
 	}
-	for _, p := range r.items(r.get(n, "ports")) {
+	for _, p := range r.Items(r.Get(n, "ports")) {
 		s.Ports = append(s.Ports, r.port(p))
 	}
-	s.Expose = r.strs(r.get(n, "expose"))
-	s.Environment = r.env(r.get(n, "environment"))
-	for _, e := range r.items(r.get(n, "env_file")) {
+	s.Expose = r.Strs(r.Get(n, "expose"))
+	s.Environment = r.env(r.Get(n, "environment"))
+	for _, e := range r.Items(r.Get(n, "env_file")) {
 		s.EnvFiles = append(s.EnvFiles, r.envFile(f, e))
 	}
-	if e := r.get(n, "env_file"); e != nil && e.Kind == yaml.ScalarNode {
+	if e := r.Get(n, "env_file"); e != nil && e.Kind == yaml.ScalarNode {
 		s.EnvFiles = append(s.EnvFiles, r.envFile(f, e))
 	}
-	for _, v := range r.items(r.get(n, "volumes")) {
+	for _, v := range r.Items(r.Get(n, "volumes")) {
 		vol := r.volume(f, v)
 		s.Volumes = append(s.Volumes, vol)
 		if vol.Type == "tmpfs" {
 			s.Tmpfs = append(s.Tmpfs, vol.Target)
 		}
 	}
-	if h := r.get(n, "healthcheck"); h != nil {
-		s.Healthcheck = &Healthcheck{Pos: r.pos(h), Disable: r.flag(h, "disable")}
-		switch t := r.get(h, "test"); {
+	if h := r.Get(n, "healthcheck"); h != nil {
+		s.Healthcheck = &Healthcheck{Pos: r.Pos(h), Disable: r.Flag(h, "disable")}
+		switch t := r.Get(h, "test"); {
 		case t == nil:
 		case t.Kind == yaml.ScalarNode:
-			test := r.scalar(t)
+			test := r.Scalar(t)
 			s.Healthcheck.Test = []Scalar{{Value: "CMD-SHELL", Raw: "CMD-SHELL", Pos: test.Pos}, test}
 		default:
-			s.Healthcheck.Test = r.strs(t)
+			s.Healthcheck.Test = r.Strs(t)
 		}
 		if len(s.Healthcheck.Test) > 0 && s.Healthcheck.Test[0].Value == "NONE" {
 			s.Healthcheck.Disable = true
 		}
 	}
-	if d := r.get(n, "depends_on"); d != nil && d.Kind == yaml.MappingNode {
-		for _, p := range r.pairs(d) {
-			s.DependsOn = append(s.DependsOn, r.scalar(p.key))
+	if d := r.Get(n, "depends_on"); d != nil && d.Kind == yaml.MappingNode {
+		for _, p := range r.Pairs(d) {
+			s.DependsOn = append(s.DependsOn, r.Scalar(p.Key))
 		}
 	} else {
-		s.DependsOn = r.strs(d)
+		s.DependsOn = r.Strs(d)
 	}
-	if e := r.get(n, "extends"); e != nil {
-		s.Extends = &Extends{Pos: r.pos(e), Service: r.str(e, "service"), File: r.str(e, "file")}
+	if e := r.Get(n, "extends"); e != nil {
+		s.Extends = &Extends{Pos: r.Pos(e), Service: r.Str(e, "service"), File: r.Str(e, "file")}
 		if e.Kind == yaml.ScalarNode {
-			s.Extends.Service = r.scalar(e)
+			s.Extends.Service = r.Scalar(e)
 		}
-		r.notes = append(r.notes, source.Notef(s.Extends.Pos, "extends: service %s is not merged into %s; settings it inherits are unknown", s.Extends.Service.Value, s.Name))
+		r.Notes = append(r.Notes, source.Notef(s.Extends.Pos, "extends: service %s is not merged into %s; settings it inherits are unknown", s.Extends.Service.Value, s.Name))
 	}
 	return s
 }
@@ -372,7 +373,7 @@ func (r *reader) command(n *yaml.Node) *Command {
 	if n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil
 	}
-	c := &Command{Pos: r.pos(n), List: n.Kind == yaml.SequenceNode, Args: r.strs(n)}
+	c := &Command{Pos: r.Pos(n), List: n.Kind == yaml.SequenceNode, Args: r.Strs(n)}
 	if c.List {
 		c.Words = []string{}
 		for _, a := range c.Args {
@@ -387,14 +388,14 @@ func (r *reader) command(n *yaml.Node) *Command {
 }
 
 func (r *reader) build(f *File, n *yaml.Node) *Build {
-	b := &Build{Pos: r.pos(n)}
+	b := &Build{Pos: r.Pos(n)}
 	if n.Kind == yaml.ScalarNode {
-		b.Context = r.scalar(n)
+		b.Context = r.Scalar(n)
 	} else {
-		b.Context = r.str(n, "context")
-		b.Dockerfile, b.Inline = r.str(n, "dockerfile"), r.str(n, "dockerfile_inline")
-		b.Target = r.str(n, "target")
-		b.Args = r.env(r.get(n, "args"))
+		b.Context = r.Str(n, "context")
+		b.Dockerfile, b.Inline = r.Str(n, "dockerfile"), r.Str(n, "dockerfile_inline")
+		b.Target = r.Str(n, "target")
+		b.Args = r.env(r.Get(n, "args"))
 	}
 	ctx := b.Context.Value
 	if !b.Context.Set() {
@@ -425,13 +426,13 @@ func resolve(dir, p string) string {
 // port reads one ports: entry, short syntax "[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]" (IPv6
 // host addresses in brackets) or the long syntax.
 func (r *reader) port(n *yaml.Node) *Port {
-	p := &Port{Pos: r.pos(n)}
+	p := &Port{Pos: r.Pos(n)}
 	if n.Kind == yaml.MappingNode {
-		p.Target, p.Published = r.str(n, "target"), r.str(n, "published")
-		p.HostIP, p.Protocol = r.str(n, "host_ip"), r.str(n, "protocol")
+		p.Target, p.Published = r.Str(n, "target"), r.Str(n, "published")
+		p.HostIP, p.Protocol = r.Str(n, "host_ip"), r.Str(n, "protocol")
 		return p
 	}
-	s := r.scalar(n)
+	s := r.Scalar(n)
 	at := func(v string) Scalar { return Scalar{Value: v, Raw: v, Pos: s.Pos} }
 	v := s.Value
 	if spec, proto, ok := strings.Cut(v, "/"); ok {
@@ -463,23 +464,23 @@ func (r *reader) env(n *yaml.Node) []*EnvVar {
 		return nil
 	}
 	if n.Kind == yaml.MappingNode {
-		for _, p := range r.pairs(n) {
-			e := &EnvVar{Name: p.key.Value, Pos: r.pos(p.key)}
-			if p.value == nil || p.value.Kind == yaml.ScalarNode && p.value.Tag == "!!null" {
+		for _, p := range r.Pairs(n) {
+			e := &EnvVar{Name: p.Key.Value, Pos: r.Pos(p.Key)}
+			if p.Value == nil || p.Value.Kind == yaml.ScalarNode && p.Value.Tag == "!!null" {
 				e.FromShell = true
 			} else {
-				e.Value = r.scalar(p.value)
+				e.Value = r.Scalar(p.Value)
 			}
 			out = append(out, e)
 		}
 		return out
 	}
-	for _, it := range r.items(n) {
-		s := r.scalar(it)
+	for _, it := range r.Items(n) {
+		s := r.Scalar(it)
 		name, value, ok := strings.Cut(s.Raw, "=")
 		e := &EnvVar{Name: name, Pos: s.Pos, FromShell: !ok}
 		if ok {
-			e.Value = r.interpolate(Scalar{Value: value, Raw: value, Pos: s.Pos})
+			e.Value = r.Interpolate(Scalar{Value: value, Raw: value, Pos: s.Pos})
 		}
 		out = append(out, e)
 	}
@@ -487,14 +488,14 @@ func (r *reader) env(n *yaml.Node) []*EnvVar {
 }
 
 func (r *reader) envFile(f *File, n *yaml.Node) *EnvFile {
-	e := &EnvFile{Pos: r.pos(n), Required: true}
+	e := &EnvFile{Pos: r.Pos(n), Required: true}
 	if n.Kind == yaml.MappingNode {
-		e.Path, e.Format = r.str(n, "path"), r.str(n, "format")
-		if req, ok := r.str(n, "required").Bool(); ok {
+		e.Path, e.Format = r.Str(n, "path"), r.Str(n, "format")
+		if req, ok := r.Str(n, "required").Bool(); ok {
 			e.Required = req
 		}
 	} else {
-		e.Path = r.scalar(n)
+		e.Path = r.Scalar(n)
 	}
 	e.Resolved = resolve(f.Dir, e.Path.Value)
 	return e
@@ -504,15 +505,15 @@ func (r *reader) envFile(f *File, n *yaml.Node) *EnvFile {
 // syntax. A short source starting with ".", "/" or "~" is a bind mount; anything else names a
 // volume.
 func (r *reader) volume(f *File, n *yaml.Node) *Volume {
-	v := &Volume{Pos: r.pos(n)}
+	v := &Volume{Pos: r.Pos(n)}
 	if n.Kind == yaml.MappingNode {
-		v.Type, v.Source, v.Target = r.str(n, "type").Value, r.str(n, "source"), r.str(n, "target")
-		v.ReadOnly = r.flag(n, "read_only")
+		v.Type, v.Source, v.Target = r.Str(n, "type").Value, r.Str(n, "source"), r.Str(n, "target")
+		v.ReadOnly = r.Flag(n, "read_only")
 		if v.Type == "" {
 			v.Type = "volume"
 		}
 	} else {
-		s := r.scalar(n)
+		s := r.Scalar(n)
 		at := func(x string) Scalar { return Scalar{Value: x, Raw: x, Pos: s.Pos} }
 		parts := strings.Split(s.Value, ":")
 		if len(parts) > 1 && len(parts[0]) == 1 && strings.HasPrefix(parts[1], `\`) {
@@ -595,3 +596,9 @@ func plainUse(raw, name string) bool {
 	}
 	return false
 }
+
+// Scalar is one value with its position (see yamlnode.Scalar).
+type Scalar = yamlnode.Scalar
+
+// reader reads this package's fields from YAML nodes.
+type reader struct{ *yamlnode.Reader }

@@ -29,6 +29,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
+	"github.com/shipshape-dev/shipshape/internal/yamlnode"
 )
 
 // Object is one Kubernetes object of a manifest.
@@ -234,7 +235,7 @@ func Load(t *tree.Tree) ([]*Object, []source.Note) {
 func Parse(p string, data []byte) ([]*Object, []source.Note) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		// Reported here for every YAML name (compose leaves binary files to this loader).
-		return nil, []source.Note{source.Notef(lineCol(p, data, i), "NUL byte: binary file, not read as YAML")}
+		return nil, []source.Note{source.Notef(yamlnode.LineCol(p, data, i), "NUL byte: binary file, not read as YAML")}
 	}
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return nil, []source.Note{source.Notef(source.Pos{File: p}, "not UTF-8 text, not read as YAML")}
@@ -246,25 +247,25 @@ func Parse(p string, data []byte) ([]*Object, []source.Note) {
 	if len(data) > tree.MaxFileSize {
 		return nil, []source.Note{source.Notef(source.Pos{File: p}, "skipped: %d MB is over the %d MB limit for a file", len(data)>>20, tree.MaxFileSize>>20)}
 	}
-	docs, notes, tmpl := readYAML(p, data)
+	docs, notes, tmpl := yamlnode.Read(p, data)
 	var objs []*Object
 	var odd []source.Note
 	for _, d := range docs {
-		r := &reader{file: p}
+		r := &reader{&yamlnode.Reader{File: p}}
 		if kustomize {
 			objs = append(objs, r.kustomization(d))
-			notes = append(notes, r.notes...)
+			notes = append(notes, r.Notes...)
 			continue
 		}
-		if d.root == nil || d.root.Kind == yaml.ScalarNode && d.root.Tag == "!!null" {
+		if d.Root == nil || d.Root.Kind == yaml.ScalarNode && d.Root.Tag == "!!null" {
 			continue
 		}
-		if d.root.Kind != yaml.MappingNode {
-			odd = append(odd, source.Notef(source.Pos{File: p, Line: d.line}, "YAML document is a %s, not a Kubernetes object", kindName(d.root)))
+		if d.Root.Kind != yaml.MappingNode {
+			odd = append(odd, source.Notef(source.Pos{File: p, Line: d.Line}, "YAML document is a %s, not a Kubernetes object", kindName(d.Root)))
 			continue
 		}
-		objs = append(objs, r.objects(d.root, tmpl.File != "")...)
-		notes = append(notes, r.notes...)
+		objs = append(objs, r.objects(d.Root, tmpl.File != "")...)
+		notes = append(notes, r.Notes...)
 	}
 	if len(objs) == 0 && !kustomize && !looksLikeManifest(data) {
 		// Not a manifest: its parse errors belong to whoever reads it.
@@ -308,53 +309,53 @@ func kindName(n *yaml.Node) string {
 	return "mapping"
 }
 
-func (r *reader) kustomization(d document) *Object {
-	o := &Object{Kind: "Kustomization", Pos: source.Pos{File: r.file, Line: d.line}}
-	o.APIVersion = r.str(d.root, "apiVersion").Value
-	o.Resources = append(r.strs(r.get(d.root, "resources")), r.strs(r.get(d.root, "bases"))...)
-	o.Namespace = r.str(d.root, "namespace")
-	r.notes = append(r.notes, source.Notef(o.Pos, "kustomization: not built; its %d resources are read as plain files", len(o.Resources)))
+func (r *reader) kustomization(d yamlnode.Document) *Object {
+	o := &Object{Kind: "Kustomization", Pos: source.Pos{File: r.File, Line: d.Line}}
+	o.APIVersion = r.Str(d.Root, "apiVersion").Value
+	o.Resources = append(r.Strs(r.Get(d.Root, "resources")), r.Strs(r.Get(d.Root, "bases"))...)
+	o.Namespace = r.Str(d.Root, "namespace")
+	r.Notes = append(r.Notes, source.Notef(o.Pos, "kustomization: not built; its %d resources are read as plain files", len(o.Resources)))
 	return o
 }
 
 // objects reads one document: an object, or a List of them.
 func (r *reader) objects(m *yaml.Node, tmpl bool) []*Object {
-	kind, api := r.str(m, "kind"), r.str(m, "apiVersion")
+	kind, api := r.Str(m, "kind"), r.Str(m, "apiVersion")
 	if kind.Value == "" || !api.Set() {
 		return nil
 	}
 	if strings.HasSuffix(kind.Value, "List") {
 		var out []*Object
-		for _, it := range r.items(r.get(m, "items")) {
+		for _, it := range r.Items(r.Get(m, "items")) {
 			out = append(out, r.objects(it, tmpl)...)
 		}
 		return out
 	}
-	meta := r.get(m, "metadata")
+	meta := r.Get(m, "metadata")
 	o := &Object{
-		APIVersion: api.Value, Kind: kind.Value, Pos: r.pos(m), Template: tmpl,
-		Name: r.str(meta, "name"), Namespace: r.str(meta, "namespace"), Labels: r.strMap(r.get(meta, "labels")),
+		APIVersion: api.Value, Kind: kind.Value, Pos: r.Pos(m), Template: tmpl,
+		Name: r.Str(meta, "name"), Namespace: r.Str(meta, "namespace"), Labels: r.StrMap(r.Get(meta, "labels")),
 	}
 	if !o.Name.Set() {
-		o.Name = r.str(meta, "generateName")
+		o.Name = r.Str(meta, "generateName")
 	}
-	spec := r.get(m, "spec")
+	spec := r.Get(m, "spec")
 	switch kind.Value {
 	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
-		o.Workload = r.workload(r.get(spec, "template"), spec)
+		o.Workload = r.workload(r.Get(spec, "template"), spec)
 	case "CronJob":
-		job := r.get(r.get(spec, "jobTemplate"), "spec")
-		o.Workload = r.workload(r.get(job, "template"), job)
+		job := r.Get(r.Get(spec, "jobTemplate"), "spec")
+		o.Workload = r.workload(r.Get(job, "template"), job)
 	case "Pod":
 		o.Workload = r.podSpec(spec)
 		o.Workload.PodLabels = o.Labels
 	case "Service":
 		o.Service = r.service(spec)
 	case "ConfigMap", "Secret":
-		o.Config = &Config{Type: r.str(m, "type")}
+		o.Config = &Config{Type: r.Str(m, "type")}
 		for _, key := range []string{"data", "stringData", "binaryData"} {
-			for _, p := range r.pairs(r.get(m, key)) {
-				o.Config.Keys = append(o.Config.Keys, r.scalar(p.key))
+			for _, p := range r.Pairs(r.Get(m, key)) {
+				o.Config.Keys = append(o.Config.Keys, r.Scalar(p.Key))
 			}
 		}
 	}
@@ -362,23 +363,23 @@ func (r *reader) objects(m *yaml.Node, tmpl bool) []*Object {
 }
 
 func (r *reader) workload(tmpl, spec *yaml.Node) *Workload {
-	w := r.podSpec(r.get(tmpl, "spec"))
-	w.PodLabels = r.strMap(r.get(r.get(tmpl, "metadata"), "labels"))
-	w.Selector = r.strMap(r.get(r.get(spec, "selector"), "matchLabels"))
+	w := r.podSpec(r.Get(tmpl, "spec"))
+	w.PodLabels = r.StrMap(r.Get(r.Get(tmpl, "metadata"), "labels"))
+	w.Selector = r.StrMap(r.Get(r.Get(spec, "selector"), "matchLabels"))
 	return w
 }
 
 func (r *reader) podSpec(spec *yaml.Node) *Workload {
-	w := &Workload{Pos: r.pos(spec), SecurityContext: r.securityContext(r.get(spec, "securityContext"))}
-	for _, n := range r.items(r.get(spec, "initContainers")) {
+	w := &Workload{Pos: r.Pos(spec), SecurityContext: r.securityContext(r.Get(spec, "securityContext"))}
+	for _, n := range r.Items(r.Get(spec, "initContainers")) {
 		c := r.container(n)
 		c.Init = true
 		w.InitContainers = append(w.InitContainers, c)
 	}
-	for _, n := range r.items(r.get(spec, "containers")) {
+	for _, n := range r.Items(r.Get(spec, "containers")) {
 		w.Containers = append(w.Containers, r.container(n))
 	}
-	for _, n := range r.items(r.get(spec, "volumes")) {
+	for _, n := range r.Items(r.Get(spec, "volumes")) {
 		w.Volumes = append(w.Volumes, r.volume(n))
 	}
 	return w
@@ -389,44 +390,44 @@ var keyRefs = [...][2]string{{"configMap", "ConfigMap"}, {"secret", "Secret"}}
 
 func (r *reader) container(n *yaml.Node) *Container {
 	c := &Container{
-		Pos: r.pos(n), Name: r.str(n, "name"), Image: r.str(n, "image"), WorkingDir: r.str(n, "workingDir"),
-		Command: r.strs(r.get(n, "command")), Args: r.strs(r.get(n, "args")),
-		LivenessProbe:   r.probe(r.get(n, "livenessProbe")),
-		ReadinessProbe:  r.probe(r.get(n, "readinessProbe")),
-		StartupProbe:    r.probe(r.get(n, "startupProbe")),
-		MemoryLimit:     r.str(r.get(r.get(n, "resources"), "limits"), "memory"),
-		SecurityContext: r.securityContext(r.get(n, "securityContext")),
+		Pos: r.Pos(n), Name: r.Str(n, "name"), Image: r.Str(n, "image"), WorkingDir: r.Str(n, "workingDir"),
+		Command: r.Strs(r.Get(n, "command")), Args: r.Strs(r.Get(n, "args")),
+		LivenessProbe:   r.probe(r.Get(n, "livenessProbe")),
+		ReadinessProbe:  r.probe(r.Get(n, "readinessProbe")),
+		StartupProbe:    r.probe(r.Get(n, "startupProbe")),
+		MemoryLimit:     r.Str(r.Get(r.Get(n, "resources"), "limits"), "memory"),
+		SecurityContext: r.securityContext(r.Get(n, "securityContext")),
 	}
-	for _, e := range r.items(r.get(n, "env")) {
-		v := &EnvVar{Pos: r.pos(e), Name: r.str(e, "name"), Value: r.str(e, "value")}
-		if from := r.get(e, "valueFrom"); from != nil {
+	for _, e := range r.Items(r.Get(n, "env")) {
+		v := &EnvVar{Pos: r.Pos(e), Name: r.Str(e, "name"), Value: r.Str(e, "value")}
+		if from := r.Get(e, "valueFrom"); from != nil {
 			for _, rk := range keyRefs {
 				key, kind := rk[0]+"KeyRef", rk[1]
-				if ref := r.get(from, key); ref != nil {
-					v.From = &KeyRef{Kind: kind, Name: r.str(ref, "name"), Key: r.str(ref, "key"), Optional: r.flag(ref, "optional")}
+				if ref := r.Get(from, key); ref != nil {
+					v.From = &KeyRef{Kind: kind, Name: r.Str(ref, "name"), Key: r.Str(ref, "key"), Optional: r.Flag(ref, "optional")}
 				}
 			}
-			v.FieldPath = r.str(r.get(from, "fieldRef"), "fieldPath")
-			v.ResourceField = r.str(r.get(from, "resourceFieldRef"), "resource")
+			v.FieldPath = r.Str(r.Get(from, "fieldRef"), "fieldPath")
+			v.ResourceField = r.Str(r.Get(from, "resourceFieldRef"), "resource")
 		}
 		c.Env = append(c.Env, v)
 	}
-	for _, e := range r.items(r.get(n, "envFrom")) {
+	for _, e := range r.Items(r.Get(n, "envFrom")) {
 		for _, rk := range keyRefs {
 			key, kind := rk[0]+"Ref", rk[1]
-			if ref := r.get(e, key); ref != nil {
-				c.EnvFrom = append(c.EnvFrom, &EnvFrom{Kind: kind, Pos: r.pos(e), Name: r.str(ref, "name"),
-					Prefix: r.str(e, "prefix"), Optional: r.flag(ref, "optional")})
+			if ref := r.Get(e, key); ref != nil {
+				c.EnvFrom = append(c.EnvFrom, &EnvFrom{Kind: kind, Pos: r.Pos(e), Name: r.Str(ref, "name"),
+					Prefix: r.Str(e, "prefix"), Optional: r.Flag(ref, "optional")})
 			}
 		}
 	}
-	for _, p := range r.items(r.get(n, "ports")) {
-		c.Ports = append(c.Ports, &Port{Pos: r.pos(p), Name: r.str(p, "name"),
-			ContainerPort: r.str(p, "containerPort"), Protocol: r.str(p, "protocol")})
+	for _, p := range r.Items(r.Get(n, "ports")) {
+		c.Ports = append(c.Ports, &Port{Pos: r.Pos(p), Name: r.Str(p, "name"),
+			ContainerPort: r.Str(p, "containerPort"), Protocol: r.Str(p, "protocol")})
 	}
-	for _, m := range r.items(r.get(n, "volumeMounts")) {
-		c.VolumeMounts = append(c.VolumeMounts, &VolumeMount{Pos: r.pos(m), Name: r.str(m, "name"),
-			MountPath: r.str(m, "mountPath"), SubPath: r.str(m, "subPath"), ReadOnly: r.flag(m, "readOnly")})
+	for _, m := range r.Items(r.Get(n, "volumeMounts")) {
+		c.VolumeMounts = append(c.VolumeMounts, &VolumeMount{Pos: r.Pos(m), Name: r.Str(m, "name"),
+			MountPath: r.Str(m, "mountPath"), SubPath: r.Str(m, "subPath"), ReadOnly: r.Flag(m, "readOnly")})
 	}
 	return c
 }
@@ -435,18 +436,18 @@ func (r *reader) probe(n *yaml.Node) *Probe {
 	if n == nil {
 		return nil
 	}
-	p := &Probe{Pos: r.pos(n)}
+	p := &Probe{Pos: r.Pos(n)}
 	for _, h := range []string{"httpGet", "tcpSocket", "grpc", "exec"} {
-		v := r.get(n, h)
+		v := r.Get(n, h)
 		if v == nil {
 			continue
 		}
 		p.Handler = h
 		switch h {
 		case "exec":
-			p.Command = r.strs(r.get(v, "command"))
+			p.Command = r.Strs(r.Get(v, "command"))
 		default:
-			p.Port, p.Path = r.str(v, "port"), r.str(v, "path")
+			p.Port, p.Path = r.Str(v, "port"), r.Str(v, "path")
 		}
 		break
 	}
@@ -457,12 +458,12 @@ func (r *reader) securityContext(n *yaml.Node) *SecurityContext {
 	if n == nil {
 		return nil
 	}
-	caps := r.get(n, "capabilities")
+	caps := r.Get(n, "capabilities")
 	return &SecurityContext{
-		Pos: r.pos(n), RunAsUser: r.str(n, "runAsUser"), RunAsGroup: r.str(n, "runAsGroup"),
-		RunAsNonRoot: r.str(n, "runAsNonRoot"), ReadOnlyRootFilesystem: r.str(n, "readOnlyRootFilesystem"),
-		AllowPrivilegeEscalation: r.str(n, "allowPrivilegeEscalation"),
-		CapAdd:                   r.strs(r.get(caps, "add")), CapDrop: r.strs(r.get(caps, "drop")),
+		Pos: r.Pos(n), RunAsUser: r.Str(n, "runAsUser"), RunAsGroup: r.Str(n, "runAsGroup"),
+		RunAsNonRoot: r.Str(n, "runAsNonRoot"), ReadOnlyRootFilesystem: r.Str(n, "readOnlyRootFilesystem"),
+		AllowPrivilegeEscalation: r.Str(n, "allowPrivilegeEscalation"),
+		CapAdd:                   r.Strs(r.Get(caps, "add")), CapDrop: r.Strs(r.Get(caps, "drop")),
 	}
 }
 
@@ -472,13 +473,13 @@ var volumeRefs = map[string]string{
 }
 
 func (r *reader) volume(n *yaml.Node) *Volume {
-	v := &Volume{Pos: r.pos(n), Name: r.str(n, "name")}
-	for _, p := range r.pairs(n) {
-		if p.key.Value == "name" {
+	v := &Volume{Pos: r.Pos(n), Name: r.Str(n, "name")}
+	for _, p := range r.Pairs(n) {
+		if p.Key.Value == "name" {
 			continue
 		}
-		v.Source = p.key.Value
-		r.volumeSource(v, p.value)
+		v.Source = p.Key.Value
+		r.volumeSource(v, p.Value)
 		break
 	}
 	return v
@@ -486,24 +487,24 @@ func (r *reader) volume(n *yaml.Node) *Volume {
 
 func (r *reader) volumeSource(v *Volume, src *yaml.Node) {
 	if field, ok := volumeRefs[v.Source]; ok {
-		v.Ref = r.str(src, field)
+		v.Ref = r.Str(src, field)
 	}
-	v.Optional = r.flag(src, "optional")
-	for _, it := range r.items(r.get(src, "items")) {
-		v.Items = append(v.Items, KeyPath{Key: r.str(it, "key"), Path: r.str(it, "path")})
+	v.Optional = r.Flag(src, "optional")
+	for _, it := range r.Items(r.Get(src, "items")) {
+		v.Items = append(v.Items, KeyPath{Key: r.Str(it, "key"), Path: r.Str(it, "path")})
 	}
 	if v.Source == "projected" {
-		for _, s := range r.items(r.get(src, "sources")) {
-			for _, p := range r.pairs(s) {
-				pv := &Volume{Pos: r.pos(s), Source: p.key.Value}
+		for _, s := range r.Items(r.Get(src, "sources")) {
+			for _, p := range r.Pairs(s) {
+				pv := &Volume{Pos: r.Pos(s), Source: p.Key.Value}
 				if pv.Source == "secret" {
-					pv.Ref = r.str(p.value, "name") // projected secrets use name, not secretName
-					pv.Optional = r.flag(p.value, "optional")
-					for _, it := range r.items(r.get(p.value, "items")) {
-						pv.Items = append(pv.Items, KeyPath{Key: r.str(it, "key"), Path: r.str(it, "path")})
+					pv.Ref = r.Str(p.Value, "name") // projected secrets use name, not secretName
+					pv.Optional = r.Flag(p.Value, "optional")
+					for _, it := range r.Items(r.Get(p.Value, "items")) {
+						pv.Items = append(pv.Items, KeyPath{Key: r.Str(it, "key"), Path: r.Str(it, "path")})
 					}
 				} else {
-					r.volumeSource(pv, p.value)
+					r.volumeSource(pv, p.Value)
 				}
 				v.Projected = append(v.Projected, pv)
 			}
@@ -512,10 +513,10 @@ func (r *reader) volumeSource(v *Volume, src *yaml.Node) {
 }
 
 func (r *reader) service(spec *yaml.Node) *Service {
-	s := &Service{Type: r.str(spec, "type"), Selector: r.strMap(r.get(spec, "selector"))}
-	for _, p := range r.items(r.get(spec, "ports")) {
-		s.Ports = append(s.Ports, &ServicePort{Pos: r.pos(p), Name: r.str(p, "name"), Port: r.str(p, "port"),
-			Protocol: r.str(p, "protocol"), TargetPort: r.str(p, "targetPort"), NodePort: r.str(p, "nodePort")})
+	s := &Service{Type: r.Str(spec, "type"), Selector: r.StrMap(r.Get(spec, "selector"))}
+	for _, p := range r.Items(r.Get(spec, "ports")) {
+		s.Ports = append(s.Ports, &ServicePort{Pos: r.Pos(p), Name: r.Str(p, "name"), Port: r.Str(p, "port"),
+			Protocol: r.Str(p, "protocol"), TargetPort: r.Str(p, "targetPort"), NodePort: r.Str(p, "nodePort")})
 	}
 	return s
 }
@@ -614,3 +615,9 @@ func (c *Container) Probes() []*Probe {
 	}
 	return out
 }
+
+// Scalar is one value with its position (see yamlnode.Scalar).
+type Scalar = yamlnode.Scalar
+
+// reader reads this package's fields from YAML nodes.
+type reader struct{ *yamlnode.Reader }

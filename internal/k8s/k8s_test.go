@@ -3,6 +3,7 @@ package k8s
 import (
 	"bytes"
 	"fmt"
+	"github.com/shipshape-dev/shipshape/internal/yamlnode"
 	"os"
 	"path/filepath"
 	"strings"
@@ -280,7 +281,7 @@ func TestBinaryAndHuge(t *testing.T) {
 		t.Errorf("9 MB document: %v", notes)
 	}
 	many := bytes.Repeat([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n---\n"), 9<<20/64)
-	if objs, notes := Parse("many.yaml", many); len(objs) != maxDocs || len(notes) != 1 || notes[0].Pos.Line != maxDocs*5 { // the "---" before document 10001
+	if objs, notes := Parse("many.yaml", many); len(objs) != yamlnode.MaxDocs || len(notes) != 1 || notes[0].Pos.Line != yamlnode.MaxDocs*5 { // the "---" before document 10001
 		t.Errorf("9 MB of small documents: %d objects, %v", len(objs), notes)
 	}
 }

@@ -1,7 +1,7 @@
-package k8s
-
-// This file reads YAML streams into position-keeping nodes within fixed bounds. The compose
-// package holds a copy (the two loaders are independent and no shared package exists yet).
+// Package yamlnode reads YAML streams into position-keeping nodes within fixed bounds (alias
+// bombs, huge documents, Helm template directives, binary junk), and reads fields of those nodes
+// as Scalars that carry their file:line:col. The compose and Kubernetes loaders share it.
+package yamlnode
 
 import (
 	"bytes"
@@ -23,45 +23,45 @@ import (
 const (
 	maxDocBytes = 2 << 20
 	maxNodes    = 250_000
-	// maxDocs bounds the documents read from one file: the largest real bundles (operator
+	// MaxDocs bounds the documents read from one file: the largest real bundles (operator
 	// installs, kubectl dumps) hold a few thousand.
-	maxDocs = 10_000
+	MaxDocs = 10_000
 	// maxAliases bounds alias dereferences while reading one document, so a "billion laughs"
 	// document (aliases of aliases) costs at most this many steps instead of exponential time.
 	maxAliases = 10_000
 )
 
-// document is one document of a stream: its root content node (nil when empty) and the line of
+// Document is one document of a stream: its root content node (nil when empty) and the line of
 // its start.
-type document struct {
-	root *yaml.Node
-	line int
+type Document struct {
+	Root *yaml.Node
+	Line int
 }
 
 // directive is one template directive replaced before parsing: its same-length stand-in and the
 // original text restored into scalar values afterwards.
 type directive struct{ standIn, text string }
 
-// readYAML splits data (the file at slash path p) into documents and parses each. Template
+// Read splits data (the file at slash path p) into documents and parses each. Template
 // directives ({{ … }}) are neutralised first, keeping every line and column: a directive alone on
 // its line becomes blank, one inside a line becomes a plain scalar of the same length whose
 // original text is put back into the values. tmpl is the position of the first directive, zero
 // when there is none.
-func readYAML(p string, data []byte) (docs []document, notes []source.Note, tmpl source.Pos) {
+func Read(p string, data []byte) (docs []Document, notes []source.Note, tmpl source.Pos) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, []source.Note{source.Notef(lineCol(p, data, i), "NUL byte: binary file, not read as YAML")}, tmpl
+		return nil, []source.Note{source.Notef(LineCol(p, data, i), "NUL byte: binary file, not read as YAML")}, tmpl
 	}
 	if !utf8.Valid(data) && !bytes.HasPrefix(data, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		return nil, []source.Note{source.Notef(source.Pos{File: p}, "not UTF-8 text, not read as YAML")}, tmpl
 	}
 	var dirs []directive
 	if i := bytes.Index(data, []byte("{{")); i >= 0 {
-		tmpl = lineCol(p, data, i)
+		tmpl = LineCol(p, data, i)
 		data, dirs = neutralise(data)
 	}
 	for _, c := range chunks(data) {
-		if len(docs) >= maxDocs {
-			notes = append(notes, source.Notef(source.Pos{File: p, Line: c.line}, "YAML documents after the first %d not read", maxDocs))
+		if len(docs) >= MaxDocs {
+			notes = append(notes, source.Notef(source.Pos{File: p, Line: c.line}, "YAML documents after the first %d not read", MaxDocs))
 			break
 		}
 		if len(c.text) > maxDocBytes {
@@ -88,7 +88,7 @@ func readYAML(p string, data []byte) (docs []document, notes []source.Note, tmpl
 			if len(n.Content) > 0 {
 				root = n.Content[0]
 			}
-			docs = append(docs, document{root: root, line: n.Line})
+			docs = append(docs, Document{Root: root, Line: n.Line})
 		}
 	}
 	return docs, notes, tmpl
@@ -240,26 +240,30 @@ func neutralise(data []byte) ([]byte, []directive) {
 	return out, dirs
 }
 
-func lineCol(p string, data []byte, off int) source.Pos {
+func LineCol(p string, data []byte, off int) source.Pos {
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	col := off - (bytes.LastIndexByte(data[:off], '\n') + 1) + 1
 	return source.Pos{File: p, Line: line, Col: col}
 }
 
-// reader reads the fields of one document, dereferencing aliases and merge keys within a budget.
-type reader struct {
-	file    string
-	aliases int
-	notes   []source.Note
+// Reader reads the fields of one document, dereferencing aliases and merge keys within a budget.
+type Reader struct {
+	// File is the slash path positions name.
+	File string
+	// Notes collects what could not be read (alias budget exhausted).
+	Notes []source.Note
+	// Interpolate, when set, rewrites every scalar value read (compose's ${VAR} interpolation).
+	Interpolate func(Scalar) Scalar
+	aliases     int
 }
 
-// deref follows an alias, spending the budget.
-func (r *reader) deref(n *yaml.Node) *yaml.Node {
+// Deref follows an alias, spending the budget.
+func (r *Reader) Deref(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		r.aliases++
 		if r.aliases > maxAliases {
 			if r.aliases == maxAliases+1 {
-				r.notes = append(r.notes, source.Notef(r.pos(n), "YAML aliases: more than %d dereferences in one document, the rest is not read", maxAliases))
+				r.Notes = append(r.Notes, source.Notef(r.Pos(n), "YAML aliases: more than %d dereferences in one document, the rest is not read", maxAliases))
 			}
 			return nil
 		}
@@ -268,32 +272,32 @@ func (r *reader) deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func (r *reader) pos(n *yaml.Node) source.Pos {
+func (r *Reader) Pos(n *yaml.Node) source.Pos {
 	if n == nil {
 		return source.Pos{}
 	}
-	return source.Pos{File: r.file, Line: n.Line, Col: n.Column}
+	return source.Pos{File: r.File, Line: n.Line, Col: n.Column}
 }
 
-// pair is one key and its (dereferenced) value.
-type pair struct{ key, value *yaml.Node }
+// Pair is one key and its (dereferenced) value.
+type Pair struct{ Key, Value *yaml.Node }
 
-// pairs lists a mapping's entries, explicit keys first and then those merged in with "<<" that
+// Pairs lists a mapping's entries, explicit keys first and then those merged in with "<<" that
 // the explicit ones do not override.
-func (r *reader) pairs(m *yaml.Node) []pair {
-	m = r.deref(m)
+func (r *Reader) Pairs(m *yaml.Node) []Pair {
+	m = r.Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
-	var out, merged []pair
+	var out, merged []Pair
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := r.deref(m.Content[i])
+		k := r.Deref(m.Content[i])
 		if k == nil {
 			continue
 		}
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag != "!!str" {
-			v := r.deref(m.Content[i+1])
+			v := r.Deref(m.Content[i+1])
 			if v == nil {
 				continue
 			}
@@ -302,62 +306,64 @@ func (r *reader) pairs(m *yaml.Node) []pair {
 				srcs = v.Content
 			}
 			for _, s := range srcs {
-				merged = append(merged, r.pairs(s)...)
+				merged = append(merged, r.Pairs(s)...)
 			}
 			continue
 		}
 		seen[k.Value] = true
-		out = append(out, pair{k, r.deref(m.Content[i+1])})
+		out = append(out, Pair{k, r.Deref(m.Content[i+1])})
 	}
 	for _, p := range merged {
-		if !seen[p.key.Value] {
-			seen[p.key.Value] = true
+		if !seen[p.Key.Value] {
+			seen[p.Key.Value] = true
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// get returns the value of key in mapping m, or nil.
-func (r *reader) get(m *yaml.Node, key string) *yaml.Node {
-	m = r.deref(m)
+// Get returns the value of key in mapping m, or nil.
+func (r *Reader) Get(m *yaml.Node, key string) *yaml.Node {
+	m = r.Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
-			return r.deref(m.Content[i+1])
+			return r.Deref(m.Content[i+1])
 		}
 	}
-	for _, p := range r.pairs(m) {
-		if p.key.Value == key {
-			return p.value
+	for _, p := range r.Pairs(m) {
+		if p.Key.Value == key {
+			return p.Value
 		}
 	}
 	return nil
 }
 
-// items lists a sequence's dereferenced items.
-func (r *reader) items(s *yaml.Node) []*yaml.Node {
-	s = r.deref(s)
+// Items lists a sequence's dereferenced items.
+func (r *Reader) Items(s *yaml.Node) []*yaml.Node {
+	s = r.Deref(s)
 	if s == nil || s.Kind != yaml.SequenceNode {
 		return nil
 	}
 	out := make([]*yaml.Node, 0, len(s.Content))
 	for _, n := range s.Content {
-		if n = r.deref(n); n != nil {
+		if n = r.Deref(n); n != nil {
 			out = append(out, n)
 		}
 	}
 	return out
 }
 
-// Scalar is one value as written, with its position. A zero Scalar (empty Pos) is a field that
-// is absent; a field present as a mapping or sequence where a scalar belongs has its Pos and an
-// empty Value.
+// Scalar is one value with its position. A zero Scalar (empty Pos) is a field that is absent; a
+// field present as a mapping or sequence where a scalar belongs has its Pos and an empty Value.
 type Scalar struct {
+	// Value is after interpolation (${VAR}, ${VAR:-default}, $$), with unset variables empty.
 	Value string
-	Pos   source.Pos
+	// Raw is the value as written.
+	Raw string
+	Pos source.Pos
 }
 
 // Set says whether the field was present.
@@ -380,28 +386,31 @@ func (s Scalar) Bool() (value, ok bool) {
 	return false, false
 }
 
+func (s Scalar) String() string { return s.Value }
+
 // Templated says whether the value holds an unevaluated template directive ({{ … }}).
 func (s Scalar) Templated() bool { return strings.Contains(s.Value, "{{") }
 
-func (s Scalar) String() string { return s.Value }
-
-func (r *reader) scalar(n *yaml.Node) Scalar {
-	n = r.deref(n)
+func (r *Reader) Scalar(n *yaml.Node) Scalar {
+	n = r.Deref(n)
 	if n == nil {
 		return Scalar{}
 	}
-	s := Scalar{Pos: r.pos(n)}
+	s := Scalar{Pos: r.Pos(n)}
 	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
-		s.Value = n.Value
+		s.Value, s.Raw = n.Value, n.Value
+	}
+	if r.Interpolate != nil && strings.Contains(s.Raw, "$") {
+		s = r.Interpolate(s)
 	}
 	return s
 }
 
-func (r *reader) str(m *yaml.Node, key string) Scalar { return r.scalar(r.get(m, key)) }
+func (r *Reader) Str(m *yaml.Node, key string) Scalar { return r.Scalar(r.Get(m, key)) }
 
-// strs reads a sequence of scalars; a lone scalar counts as a one-item list.
-func (r *reader) strs(n *yaml.Node) []Scalar {
-	n = r.deref(n)
+// Strs reads a sequence of scalars; a lone scalar counts as a one-item list.
+func (r *Reader) Strs(n *yaml.Node) []Scalar {
+	n = r.Deref(n)
 	if n == nil {
 		return nil
 	}
@@ -409,30 +418,30 @@ func (r *reader) strs(n *yaml.Node) []Scalar {
 		if n.Tag == "!!null" {
 			return nil
 		}
-		return []Scalar{r.scalar(n)}
+		return []Scalar{r.Scalar(n)}
 	}
 	var out []Scalar
-	for _, it := range r.items(n) {
-		out = append(out, r.scalar(it))
+	for _, it := range r.Items(n) {
+		out = append(out, r.Scalar(it))
 	}
 	return out
 }
 
-// flag reads a boolean field; absent or unreadable is false.
-func (r *reader) flag(m *yaml.Node, key string) bool {
-	b, _ := r.str(m, key).Bool()
+// Flag reads a boolean field; absent or unreadable is false.
+func (r *Reader) Flag(m *yaml.Node, key string) bool {
+	b, _ := r.Str(m, key).Bool()
 	return b
 }
 
-// strMap reads a mapping of scalars.
-func (r *reader) strMap(n *yaml.Node) map[string]Scalar {
-	ps := r.pairs(n)
+// StrMap reads a mapping of scalars.
+func (r *Reader) StrMap(n *yaml.Node) map[string]Scalar {
+	ps := r.Pairs(n)
 	if len(ps) == 0 {
 		return nil
 	}
 	out := make(map[string]Scalar, len(ps))
 	for _, p := range ps {
-		out[p.key.Value] = r.scalar(p.value)
+		out[p.Key.Value] = r.Scalar(p.Value)
 	}
 	return out
 }
