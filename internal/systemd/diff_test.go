@@ -2,6 +2,7 @@ package systemd
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,20 @@ func TestAgreesWithGoSystemd(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("go-systemd (-) and Parse (+) disagree:\n%s", diff)
 			}
+			secs, err := unit.DeserializeSections(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("go-systemd sections: %v", err)
+			}
+			var wantSecs, gotSecs []string
+			for _, s := range secs {
+				wantSecs = append(wantSecs, fmt.Sprintf("%s(%d)", s.Section, len(s.Entries)))
+			}
+			for _, s := range f.Sections {
+				gotSecs = append(gotSecs, fmt.Sprintf("%s(%d)", s.Name, len(s.Settings)))
+			}
+			if diff := cmp.Diff(wantSecs, gotSecs); diff != "" {
+				t.Errorf("sections: go-systemd (-) and Parse (+) disagree:\n%s", diff)
+			}
 			if len(notes) > 0 {
 				t.Errorf("notes on a valid unit:\n%s", notesText(notes))
 			}
@@ -70,7 +85,8 @@ func TestLongLines(t *testing.T) {
 // leaving out the inputs where systemd itself (which Parse follows) and go-systemd differ:
 // NUL bytes and invalid UTF-8 (systemd ignores such lines), a UTF-8 BOM (systemd drops it),
 // continuations at EOF or after an escaped backslash, comment lines inside a continuation
-// (systemd drops them), and empty or malformed section and key names.
+// (systemd drops them), text before the first section (go-systemd skips it silently), and
+// empty or malformed section and key names.
 func FuzzAgreesWithGoSystemd(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/diff/*")
 	for _, p := range paths {
@@ -86,7 +102,7 @@ func FuzzAgreesWithGoSystemd(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte(`\`)) || bytes.Contains(data, []byte(`\\`)) ||
 			bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) || bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) ||
-			commentInContinuation(data) {
+			commentInContinuation(data) || textBeforeFirstSection(data) {
 			return
 		}
 		opts, err := unit.DeserializeOptions(bytes.NewReader(data))
@@ -109,6 +125,23 @@ func FuzzAgreesWithGoSystemd(f *testing.F) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("go-systemd (-) and Parse (+) disagree:\n%s", diff)
 		}
+		secs, err := unit.DeserializeSections(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("go-systemd read the options but not the sections: %v", err)
+		}
+		var wantSecs, gotSecs []string
+		for _, s := range secs {
+			if s.Section == "" || strings.ContainsAny(s.Section, "\r\n[]#;") {
+				return
+			}
+			wantSecs = append(wantSecs, s.Section)
+		}
+		for _, s := range file.Sections {
+			gotSecs = append(gotSecs, s.Name)
+		}
+		if diff := cmp.Diff(wantSecs, gotSecs); diff != "" {
+			t.Fatalf("sections: go-systemd (-) and Parse (+) disagree:\n%s", diff)
+		}
 	})
 }
 
@@ -120,6 +153,17 @@ func commentInContinuation(data []byte) bool {
 			return true
 		}
 		prev = bytes.HasSuffix(l, []byte(`\`))
+	}
+	return false
+}
+
+func textBeforeFirstSection(data []byte) bool {
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		l = bytes.TrimSpace(l)
+		if len(l) == 0 || l[0] == '#' || l[0] == ';' {
+			continue
+		}
+		return l[0] != '['
 	}
 	return false
 }
