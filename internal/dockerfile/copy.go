@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -19,10 +20,9 @@ type buildContext struct {
 	ignore *Ignore
 }
 
-// files lists the context's files (tree paths) that .dockerignore keeps.
+// included says whether .dockerignore keeps the tree file treePath in the context.
 func (c *buildContext) included(treePath string) bool {
-	rel := c.rel(treePath)
-	return c.ignore == nil || !c.ignore.Excludes(rel)
+	return c.ignore == nil || !c.ignore.Excludes(c.rel(treePath))
 }
 
 // rel is a tree path relative to the context.
@@ -33,14 +33,19 @@ func (c *buildContext) rel(treePath string) string {
 	return strings.TrimPrefix(treePath, c.dir+"/")
 }
 
-// under lists the tree files below the context.
-func (c *buildContext) under() []*tree.File {
-	if c.dir == "." {
+// under lists the tree files below dir (a context-relative slash path, "" for the context
+// itself). The tree's files are sorted by path, so they are found by binary search.
+func (c *buildContext) under(dir string) []*tree.File {
+	prefix := path.Join(c.dir, dir)
+	if prefix == "." {
 		return c.tree.Files
 	}
+	files := c.tree.Files
+	lo := sort.Search(len(files), func(i int) bool { return files[i].Path >= prefix })
+	hi := sort.Search(len(files), func(i int) bool { return files[i].Path >= prefix+"0" }) // '0' follows '/'
 	var out []*tree.File
-	for _, f := range c.tree.Files {
-		if strings.HasPrefix(f.Path, c.dir+"/") {
+	for _, f := range files[lo:hi] {
+		if f.Path == prefix || strings.HasPrefix(f.Path, prefix+"/") {
 			out = append(out, f)
 		}
 	}
@@ -151,6 +156,18 @@ func into(cp *Copy, base string) string {
 	return strings.TrimSuffix(cp.DestAbs, "/")
 }
 
+// literalDir is the leading segments of a pattern that hold no wildcard.
+func literalDir(pat string) string {
+	var lit []string
+	for _, seg := range strings.Split(pat, "/") {
+		if strings.ContainsAny(seg, "*?[\\") {
+			break
+		}
+		lit = append(lit, seg)
+	}
+	return strings.Join(lit, "/")
+}
+
 // expandSource lists the files a context source brings in. A file lands at Dest (or inside it);
 // a directory's contents land inside Dest, as `COPY dir/ /app/` copies what dir holds and not dir
 // itself; wildcards match files and directories at their depth.
@@ -159,7 +176,8 @@ func (c *buildContext) expandSource(cp *Copy, src string) []Placed {
 	var out []Placed
 	depth := strings.Count(pat, "/") + 1
 	wild := strings.ContainsAny(pat, "*?[")
-	for _, f := range c.under() {
+	// Only files below the pattern's literal leading directories can match.
+	for _, f := range c.under(literalDir(pat)) {
 		rel := c.rel(f.Path)
 		if !c.included(f.Path) {
 			continue

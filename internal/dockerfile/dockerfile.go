@@ -189,26 +189,59 @@ func kindOfName(rel string) nameKind {
 }
 
 // loadGuessingContext parses rel with its own directory as the context; when some COPY sources
-// are missing there, it tries the parent directories up to the root and keeps the first where
-// fewer are missing (none, ideally), noting the choice.
+// are missing there, it looks for the nearest parent directory where more of them exist (all,
+// ideally) and models the file against that one instead, noting the choice.
 func loadGuessingContext(t *tree.Tree, rel string) (*File, []source.Note) {
 	dir := path.Dir(rel)
 	f, notes := LoadWithContext(t, rel, dir)
 	if f == nil || f.missing == 0 || dir == "." {
 		return f, notes
 	}
-	for d := path.Dir(dir); ; d = path.Dir(d) {
-		g, gnotes := LoadWithContext(t, rel, d)
-		if g != nil && g.missing < f.missing {
-			f, notes = g, gnotes
-			f.ContextGuessed = true
+	var srcs []string
+	for _, c := range f.Copies() {
+		if c.From == "" {
+			srcs = append(srcs, c.Sources...)
 		}
-		if f.missing == 0 || d == "." {
+	}
+	best, bestFound := dir, countExisting(t, dir, srcs)
+	for d := path.Dir(dir); ; d = path.Dir(d) {
+		if n := countExisting(t, d, srcs); n > bestFound {
+			best, bestFound = d, n
+		}
+		if bestFound == len(srcs) || d == "." {
 			break
 		}
 	}
-	if f.ContextGuessed {
-		notes = append(notes, source.Notef(source.Pos{File: rel}, "build context taken to be %s, where the COPY sources are, not the Dockerfile's directory", f.Context))
+	if best == dir {
+		return f, notes
 	}
-	return f, notes
+	g, gnotes := LoadWithContext(t, rel, best)
+	if g == nil || g.missing >= f.missing {
+		return f, notes
+	}
+	g.ContextGuessed = true
+	return g, append(gnotes, source.Notef(source.Pos{File: rel}, "build context taken to be %s, where the COPY sources are, not the Dockerfile's directory", best))
+}
+
+// countExisting counts the sources that name something under the directory dir of the tree.
+// It is the cheap test that picks a context; .dockerignore is applied by the real load after.
+func countExisting(t *tree.Tree, dir string, srcs []string) int {
+	n := 0
+	for _, src := range srcs {
+		rel := path.Join(dir, path.Clean("/" + src)[1:])
+		if !strings.ContainsAny(src, "*?[") {
+			if t.Exists(rel) {
+				n++
+			}
+			continue
+		}
+		c := &buildContext{tree: t, dir: dir}
+		for _, f := range c.under(literalDir(path.Clean("/" + src)[1:])) {
+			if ok, _ := path.Match(rel, f.Path); ok {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }

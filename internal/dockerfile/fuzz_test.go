@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 func FuzzParse(f *testing.F) {
@@ -77,4 +79,40 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(files)), "ns/file")
+}
+
+// BenchmarkLoad discovers, parses and models 200 Dockerfiles in a tree of 200 services (3,000
+// files), copies expanded against each build context; it reports ns per Dockerfile.
+func BenchmarkLoad(b *testing.B) {
+	srcs := benchFiles(b, 200)
+	dir := b.TempDir()
+	for i, data := range srcs {
+		svc := filepath.Join(dir, fmt.Sprintf("svc%03d", i))
+		files := map[string][]byte{"Dockerfile": data, "go.mod": []byte("module x\n"), "go.sum": nil,
+			"main.go": []byte("package main\n"), ".dockerignore": []byte("*.md\n")}
+		for j := range 10 {
+			files[fmt.Sprintf("web/static/f%d.css", j)] = nil
+		}
+		for name, content := range files {
+			p := filepath.Join(svc, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(p, content, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	tr, err := tree.Walk(dir, tree.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		files, _ := Load(tr)
+		for _, f := range files {
+			Model(f, f.Final())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(srcs)), "ns/file")
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
-// parser holds the state of one file's parse.
+// fileParser holds the state of one file's parse.
 type fileParser struct {
 	f     *File
 	ctx   *buildContext // nil for Parse without a tree
