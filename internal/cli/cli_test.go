@@ -454,3 +454,122 @@ func TestDirectoryNamedLikeAGoFile(t *testing.T) {
 		t.Errorf("panic:\n%s", r.stderr)
 	}
 }
+
+// zoneTree is a tree whose only finding is SS1007 (error) at main.go:6, with an optional line
+// above the call (a suppression).
+func zoneTree(t *testing.T, above string, extra map[string]string) string {
+	t.Helper()
+	files := map[string]string{
+		"go.mod":  "module example.com/svc\n\ngo 1.22\n",
+		"main.go": "package main\n\nimport \"time\"\n\nfunc main() {\n" + above + "\tloc, err := time.LoadLocation(\"Asia/shanghai\")\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\t_ = loc\n}\n",
+	}
+	for k, v := range extra {
+		files[k] = v
+	}
+	return mktree(t, files)
+}
+
+func TestErrorFindingFails(t *testing.T) {
+	r := run(t, "check", zoneTree(t, "", nil))
+	wantCode(t, r, ExitFindings)
+	if !strings.HasPrefix(r.stdout, "main.go:6:") || !strings.Contains(r.stdout, ": error: ") || !strings.Contains(r.stdout, "[SS1007]") || !strings.Contains(r.stdout, "    fix: ") {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+	if strings.Contains(r.stderr, "SS1007") {
+		t.Errorf("a finding went to stderr: %q", r.stderr)
+	}
+}
+
+func TestSuppression(t *testing.T) {
+	t.Run("with reason", func(t *testing.T) {
+		r := run(t, "check", zoneTree(t, "\t// shipshape:ignore SS1007 the name comes from a fixture, replaced at deploy time\n", nil), "--fail-on", "info")
+		wantCode(t, r, ExitClean)
+		if r.stdout != "" {
+			t.Errorf("a suppressed finding was printed: %q", r.stdout)
+		}
+	})
+	t.Run("on the same line", func(t *testing.T) {
+		dir := zoneTree(t, "", nil)
+		p := filepath.Join(dir, "main.go")
+		b, _ := os.ReadFile(p)
+		b = bytes.Replace(b, []byte(`"Asia/shanghai")`), []byte(`"Asia/shanghai") // shipshape:ignore SS1007 checked by hand`), 1)
+		os.WriteFile(p, b, 0o644)
+		r := run(t, "check", dir, "--fail-on", "info")
+		wantCode(t, r, ExitClean)
+	})
+	t.Run("without reason", func(t *testing.T) {
+		dir := zoneTree(t, "\t// shipshape:ignore SS1007\n", nil)
+		r := run(t, "check", dir)
+		wantCode(t, r, ExitClean) // SS1007 is silenced; SS0001 is only info
+		if strings.Contains(r.stdout, "[SS1007]\n") || !strings.Contains(r.stdout, "main.go:6: info: ") || !strings.Contains(r.stdout, "[SS0001]") {
+			t.Errorf("stdout: %q", r.stdout)
+		}
+		r = run(t, "check", dir, "--fail-on", "info")
+		wantCode(t, r, ExitFindings)
+	})
+	t.Run("another rule", func(t *testing.T) {
+		r := run(t, "check", zoneTree(t, "\t// shipshape:ignore SS1001 not this one\n", nil))
+		wantCode(t, r, ExitFindings)
+	})
+}
+
+func TestConfigOnRealRule(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		code int
+		out  string
+	}{
+		{"severity:\n  SS1007: warning\n", ExitClean, "main.go:7:14: warning: "},
+		{"disable: [SS1007]\n", ExitClean, ""},
+		{"skip: [\"*.go\"]\n", ExitClean, ""},
+	} {
+		r := run(t, "check", zoneTree(t, "\n", map[string]string{".shipshape.yaml": c.yaml}))
+		if r.code != c.code || (c.out == "") != (r.stdout == "") || !strings.Contains(r.stdout, c.out) {
+			t.Errorf("%q: exit %d, stdout %q", c.yaml, r.code, r.stdout)
+		}
+	}
+}
+
+func TestMalformedGoModIsAFinding(t *testing.T) {
+	dir := mktree(t, map[string]string{"go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire example.com/dep\n", "main.go": mainGo})
+	r := run(t, "check", dir)
+	wantCode(t, r, ExitFindings)
+	if !strings.HasPrefix(r.stdout, "go.mod:5:") || !strings.Contains(r.stdout, "[SS1009]") {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+}
+
+func TestSyntaxErrorIsANoteAndTheRestIsChecked(t *testing.T) {
+	// The file reads the environment, so gocode must parse it (files without any of its
+	// trigger words are not parsed at all, and then a syntax error goes unseen).
+	dir := zoneTree(t, "", map[string]string{"broken.go": "package main\n\nimport \"os\"\n\nvar home = os.Getenv(\"HOME\"\n"})
+	r := run(t, "check", dir)
+	wantCode(t, r, ExitFindings)
+	if !strings.Contains(r.stderr, "note: broken.go:") {
+		t.Errorf("no note with the syntax error's position: %q", r.stderr)
+	}
+	if !strings.Contains(r.stdout, "[SS1007]") {
+		t.Errorf("the file that parses was not checked: %q", r.stdout)
+	}
+}
+
+// TestUnreadableGoFile checks that a Go file shipshape may not read is a note; as root it
+// re-runs as nobody (see TestUnreadable).
+func TestUnreadableGoFile(t *testing.T) {
+	if os.Getenv("SHIPSHAPE_TEST_AS_NOBODY") == "" && os.Geteuid() == 0 {
+		rerunAsNobody(t, "TestUnreadableGoFile")
+		return
+	}
+	dir := zoneTree(t, "", map[string]string{"secret.go": "package main\n"})
+	if err := os.Chmod(filepath.Join(dir, "secret.go"), 0); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "check", dir)
+	wantCode(t, r, ExitFindings)
+	if !strings.Contains(r.stderr, "note: secret.go: cannot read") {
+		t.Errorf("no note for the unreadable file: %q", r.stderr)
+	}
+	if !strings.Contains(r.stdout, "[SS1007]") {
+		t.Errorf("the readable file was not checked: %q", r.stdout)
+	}
+}
