@@ -282,6 +282,16 @@ func extractAll(t *tree.Tree, shipped []*pkgDir) []*extraction {
 // package defines an env helper (called from any of its files), the files left unparsed are
 // parsed and the package walked again.
 func (u *unit) finish() {
+	defer func() {
+		if !recoverPanics {
+			return
+		}
+		if r := recover(); r != nil {
+			pos := source.Pos{File: u.d.files[0].file.Path}
+			u.result = &extraction{notes: append(u.notes, source.Notef(pos, "cannot extract facts of package %s: internal error: %v", u.d.path, r))}
+			u.asts, u.rest = nil, nil
+		}
+	}()
 	var asts []*ast.File
 	for _, af := range u.asts {
 		if af != nil {

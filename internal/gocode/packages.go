@@ -177,6 +177,9 @@ func readHeaders(t *tree.Tree, files []*tree.File) ([]*header, []source.Note) {
 
 func readHeader(t *tree.Tree, f *tree.File) (h *header, notes []source.Note) {
 	defer func() {
+		if !recoverPanics {
+			return
+		}
 		if r := recover(); r != nil {
 			h, notes = nil, []source.Note{source.Notef(source.Pos{File: f.Path}, "cannot read Go file: internal error: %v", r)}
 		}
