@@ -266,7 +266,7 @@ func Parse(p string, data []byte) (*Script, []source.Note) {
 		notes = append(notes, parseNote(p, lang, err))
 	}
 	if file != nil {
-		facts(s, file)
+		facts(s, file, data)
 	}
 	return s, notes
 }
@@ -325,7 +325,8 @@ var quietBuiltins = map[string]bool{
 	"export": true, "trap": true, "unset": true, "logger": true,
 }
 
-func facts(s *Script, f *syntax.File) {
+// facts reads the parsed file; src is the text it was parsed from.
+func facts(s *Script, f *syntax.File, src []byte) {
 	pos := func(p syntax.Pos) source.Pos {
 		return source.Pos{File: s.Path, Line: int(p.Line()), Col: int(p.Col())}
 	}
@@ -350,7 +351,7 @@ func facts(s *Script, f *syntax.File) {
 			if len(n.Args) == 0 {
 				return true
 			}
-			c := command(n, pos)
+			c := command(n, pos, src)
 			if c == nil {
 				return true
 			}
@@ -443,10 +444,10 @@ func detached(f *syntax.File, byCall map[*syntax.CallExpr]*Command) *Command {
 }
 
 // command reads a call: wrappers are peeled off into Via, and the rest named.
-func command(call *syntax.CallExpr, pos func(syntax.Pos) source.Pos) *Command {
+func command(call *syntax.CallExpr, pos func(syntax.Pos) source.Pos, src []byte) *Command {
 	words := make([]string, len(call.Args))
 	for i, w := range call.Args {
-		words[i] = wordText(w)
+		words[i] = wordText(w, src)
 	}
 	c := &Command{Pos: pos(call.Args[0].Pos()), offset: call.Args[0].Pos().Offset()}
 	i := 0
@@ -490,12 +491,16 @@ func command(call *syntax.CallExpr, pos func(syntax.Pos) source.Pos) *Command {
 }
 
 // wordText is a word's literal value when it has one (quotes removed), else its source text.
-func wordText(w *syntax.Word) string {
+func wordText(w *syntax.Word, src []byte) string {
 	if lit := w.Lit(); lit != "" {
 		return lit
 	}
 	if lit, ok := quotedLit(w); ok {
 		return lit
+	}
+	start, end := w.Pos().Offset(), w.End().Offset()
+	if start <= end && end <= uint(len(src)) {
+		return string(src[start:end])
 	}
 	var b strings.Builder
 	syntax.NewPrinter().Print(&b, w)
