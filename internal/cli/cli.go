@@ -102,6 +102,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable 
 		newCheckCmd,
 		newRulesCmd,
 		newSnapshotCmd,
+		newDiffCmd,
 		newVersionCmd,
 	} {
 		root.AddCommand(add(e))

@@ -1,0 +1,202 @@
+package hostdiff
+
+import (
+	"debug/elf"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/host"
+)
+
+// Tri is a need that may be unknown.
+type Tri int8
+
+const (
+	Maybe Tri = iota // not known: treated as needed
+	Yes
+	No
+)
+
+// Needs is what one binary or project needs from a host; it narrows the differences that
+// matter to those. The zero value needs nothing known.
+type Needs struct {
+	// What names the need in messages ("./app", "the project").
+	What string
+	// Binary says the binary fields are known.
+	Binary bool
+	// Arch is the binary's GOARCH ("" when unknown).
+	Arch string
+	// Interp is the binary's loader ("" for a static binary).
+	Interp string
+	// GlibcFloor is the highest GLIBC_x.y the binary imports, GlibcSymbol one symbol that
+	// needs it.
+	GlibcFloor, GlibcSymbol string
+
+	// Project says the project fields are known.
+	Project bool
+	// Ports are the ports the code listens on.
+	Ports []int
+	// Env are the variables the code reads.
+	Env []EnvNeed
+	// TLS and Zones say whether outbound TLS and time.LoadLocation are used.
+	TLS, Zones Tri
+	// Temp says the code uses the temporary directory; Writes that it writes files.
+	Temp, Writes bool
+}
+
+// EnvNeed is one variable the code reads.
+type EnvNeed struct {
+	Name     string
+	Required bool
+	// Where is the first position that reads it, like "main.go:12".
+	Where string
+}
+
+// FromProject reads the needs of a project from its facts (facts.Load(tree.Walk(dir))).
+func FromProject(p *facts.Project) (*Needs, error) {
+	if p == nil || p.Go == nil || len(p.Go.Programs) == 0 {
+		return nil, errors.New("no Go program (package main) found")
+	}
+	g := p.Go
+	n := &Needs{What: "the project", Project: true, TLS: No, Zones: No}
+	for _, l := range g.Listeners {
+		if l.Port > 0 && !slices.Contains(n.Ports, l.Port) {
+			n.Ports = append(n.Ports, l.Port)
+		}
+	}
+	sort.Ints(n.Ports)
+	byName := map[string]int{}
+	for _, e := range g.Env {
+		if e.Name == "" {
+			continue
+		}
+		if i, ok := byName[e.Name]; ok {
+			n.Env[i].Required = n.Env[i].Required || e.Required && !e.HasDefault
+			continue
+		}
+		byName[e.Name] = len(n.Env)
+		n.Env = append(n.Env, EnvNeed{Name: e.Name, Required: e.Required && !e.HasDefault, Where: e.Pos.Short()})
+	}
+	sort.Slice(n.Env, func(i, j int) bool { return n.Env[i].Name < n.Env[j].Name })
+	if len(g.TLS) > 0 {
+		n.TLS = Yes
+	}
+	if len(g.Locations) > 0 {
+		n.Zones = Yes
+		embedded := true
+		for _, prog := range g.Programs {
+			embedded = embedded && prog.Reaches("time/tzdata")
+		}
+		if embedded {
+			n.Zones = No
+		}
+	}
+	n.Temp = len(g.Temp) > 0
+	for _, f := range g.Files {
+		n.Writes = n.Writes || f.Write
+	}
+	return n, nil
+}
+
+// FromBinary reads the needs of an ELF executable: its architecture, its loader and the
+// newest glibc symbol version it imports. It reads the ELF headers with debug/elf directly
+// (internal/binary, which answers the same and more, was not yet committed when this was
+// written).
+func FromBinary(path string) (n *Needs, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			n, err = nil, fmt.Errorf("%s: corrupt ELF: %v", path, p)
+		}
+	}()
+	f, err := elf.Open(path)
+	if err != nil {
+		var fe *elf.FormatError
+		if errors.As(err, &fe) {
+			return nil, fmt.Errorf("%s: not an ELF executable: %v", path, err)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	n = &Needs{What: path, Binary: true, Arch: elfArch(f), TLS: Maybe, Zones: Maybe}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			b := make([]byte, p.Filesz)
+			if _, err := p.ReadAt(b, 0); err != nil {
+				return nil, fmt.Errorf("%s: reading PT_INTERP: %v", path, err)
+			}
+			n.Interp = strings.TrimRight(string(b), "\x00")
+		}
+	}
+	if n.Interp == "" {
+		return n, nil
+	}
+	syms, err := f.ImportedSymbols()
+	if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
+		return nil, fmt.Errorf("%s: reading imported symbols: %v", path, err)
+	}
+	for _, s := range syms {
+		v, ok := strings.CutPrefix(s.Version, "GLIBC_")
+		if !ok || !numeric(v) {
+			continue
+		}
+		if host.CompareVersions(v, n.GlibcFloor) > 0 {
+			n.GlibcFloor, n.GlibcSymbol = v, s.Name
+		}
+	}
+	return n, nil
+}
+
+func numeric(v string) bool {
+	for _, p := range strings.Split(v, ".") {
+		if _, err := strconv.Atoi(p); err != nil {
+			return false
+		}
+	}
+	return v != ""
+}
+
+func elfArch(f *elf.File) string {
+	switch f.Machine {
+	case elf.EM_X86_64:
+		return "amd64"
+	case elf.EM_AARCH64:
+		return "arm64"
+	case elf.EM_386:
+		return "386"
+	case elf.EM_ARM:
+		return "arm"
+	case elf.EM_PPC64:
+		if f.ByteOrder.String() == "LittleEndian" {
+			return "ppc64le"
+		}
+		return "ppc64"
+	case elf.EM_S390:
+		return "s390x"
+	case elf.EM_RISCV:
+		return "riscv64"
+	case elf.EM_LOONGARCH:
+		return "loong64"
+	case elf.EM_MIPS:
+		return "mips"
+	}
+	return fmt.Sprintf("machine(%d)", f.Machine)
+}
+
+// Merge combines the needs of a binary and a project.
+func Merge(bin, proj *Needs) *Needs {
+	switch {
+	case bin == nil:
+		return proj
+	case proj == nil:
+		return bin
+	}
+	n := *proj
+	n.What = bin.What
+	n.Binary, n.Arch, n.Interp, n.GlibcFloor, n.GlibcSymbol = true, bin.Arch, bin.Interp, bin.GlibcFloor, bin.GlibcSymbol
+	return &n
+}
