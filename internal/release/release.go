@@ -210,10 +210,17 @@ func installOf(name string, args []string, pos source.Pos) *Install {
 				}
 			}
 			i++
-		case strings.HasPrefix(a, "-"):
-			if name == "install" && strings.Contains(a, "d") && !strings.HasPrefix(a, "--") {
+		case strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && name == "install":
+			if strings.Contains(a, "d") {
 				return nil // install -d creates directories
 			}
+			if m := strings.IndexByte(a, 'm'); m > 0 { // a cluster such as -Dm755 or -Dm 755
+				if in.Mode = a[m+1:]; in.Mode == "" && i+1 < len(args) {
+					in.Mode = args[i+1]
+					i++
+				}
+			}
+		case strings.HasPrefix(a, "-"):
 		default:
 			words = append(words, a)
 		}

@@ -271,3 +271,31 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestInstallOf(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // tool mode srcs -> dst, or "" for not an install into a bin directory
+	}{
+		{[]string{"install", "-m755", "app", "/usr/local/bin/app"}, "install 755 [app] -> /usr/local/bin/app"},
+		{[]string{"install", "-Dm755", "app", "/usr/bin/app"}, "install 755 [app] -> /usr/bin/app"},
+		{[]string{"install", "-Dm", "0755", "app", "/usr/bin/app"}, "install 0755 [app] -> /usr/bin/app"},
+		{[]string{"install", "-o", "root", "--mode=0755", "a", "b", "/opt/x/bin"}, "install 0755 [a b] -> /opt/x/bin"},
+		{[]string{"install", "-t", "/usr/bin", "a", "b"}, "install  [a b] -> /usr/bin/"},
+		{[]string{"install", "-d", "/usr/local/bin"}, ""},
+		{[]string{"install", "-m644", "app.conf", "/etc/app/app.conf"}, ""},
+		{[]string{"cp", "-a", "app", "$(BINDIR)"}, "cp  [app] -> $(BINDIR)"},
+		{[]string{"cp", "app"}, ""},
+		{[]string{"mv", "app", "/usr/bin/"}, ""},
+	}
+	for _, tt := range tests {
+		in := installOf(tt.args[0], tt.args[1:], source.Pos{})
+		got := ""
+		if in != nil {
+			got = fmt.Sprintf("%s %s %v -> %s", in.Tool, in.Mode, in.Src, in.Dst)
+		}
+		if got != tt.want {
+			t.Errorf("installOf(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
