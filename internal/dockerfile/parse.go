@@ -145,7 +145,7 @@ func (p *fileParser) continuationAtEOF() {
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		if continuation[p.esc == '`'].MatchString(p.lines[l-1]) {
+		if _, ok := continues(p.lines[l-1], p.esc); ok {
 			p.note(l, "line continuation at end of file: the instruction ends here")
 		}
 		return
@@ -250,6 +250,9 @@ func (p *fileParser) walk(ast *parser.Node) {
 			text := n.Original
 			for _, h := range n.Heredocs {
 				text += "\n" + h.Content
+			}
+			if !strings.Contains(text, "TARGET") && !strings.Contains(text, "BUILD") {
+				text = ""
 			}
 			for _, m := range platformRef.FindAllStringSubmatch(text, -1) {
 				cur.st.PlatformRefs = append(cur.st.PlatformRefs, &PlatformRef{Pos: pos, Name: m[1], Declared: cur.declared[m[1]]})

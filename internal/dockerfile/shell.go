@@ -47,7 +47,6 @@ func (m *lineMap) pos(p syntax.Pos) source.Pos {
 // and records where each piece came from. last is the line the instruction text ends on.
 func (p *fileParser) joinInstruction(start int) (joined string, segs []seg, last int) {
 	var b strings.Builder
-	cont := continuation[p.esc == '`']
 	for l := start; l <= len(p.lines); l++ {
 		text := p.lines[l-1]
 		col := 1
@@ -62,28 +61,29 @@ func (p *fileParser) joinInstruction(start int) (joined string, segs []seg, last
 			}
 		}
 		last = l
-		loc := cont.FindStringIndex(text)
-		if loc == nil {
-			segs = append(segs, seg{off: b.Len(), line: l, col: col})
+		end, ok := continues(text, p.esc)
+		segs = append(segs, seg{off: b.Len(), line: l, col: col})
+		if !ok {
 			b.WriteString(text)
 			break
 		}
-		// Keep the character before the escape token that the pattern consumed.
-		end := loc[0]
-		if text[loc[0]] != byte(p.esc) {
-			end++
-		}
-		segs = append(segs, seg{off: b.Len(), line: l, col: col})
 		b.WriteString(text[:end])
 	}
 	return b.String(), segs, last
 }
 
-// continuation matches a line-continuation token at the end of a line, for the escape tokens
-// \ and ` (BuildKit's lineContinuationRegex).
-var continuation = map[bool]*regexp.Regexp{
-	false: regexp.MustCompile(`(^|[^\\])\\[ \t]*$`),
-	true:  regexp.MustCompile("(^|[^`])`[ \t]*$"),
+// continues reports whether line ends with the line-continuation token esc (optionally followed
+// by blanks) that is not itself escaped, and where the token starts: BuildKit's
+// lineContinuationRegex, `([^\\])\\[ \t]*$|^\\[ \t]*$`, without a regexp.
+func continues(line string, esc rune) (int, bool) {
+	t := strings.TrimRight(line, " \t")
+	if t == "" || rune(t[len(t)-1]) != esc {
+		return 0, false
+	}
+	if len(t) >= 2 && rune(t[len(t)-2]) == esc {
+		return 0, false
+	}
+	return len(t) - 1, true
 }
 
 var heredocOnly = regexp.MustCompile(`^<<-?\s*["']?([A-Za-z0-9_]+)["']?\s*$`)

@@ -147,3 +147,26 @@ func TestRunPositionsAcrossContinuations(t *testing.T) {
 		t.Errorf("mkdir at %+v", r.Paths)
 	}
 }
+
+func TestContinues(t *testing.T) {
+	cases := []struct {
+		line string
+		esc  rune
+		at   int
+		ok   bool
+	}{
+		{`RUN a \`, '\\', 6, true},
+		{"RUN a \\ \t", '\\', 6, true},
+		{`\`, '\\', 0, true},
+		{`RUN a \\`, '\\', 0, false}, // an escaped escape token
+		{`RUN a`, '\\', 0, false},
+		{"RUN a `", '`', 6, true},
+		{`RUN a \`, '`', 0, false},
+		{"", '\\', 0, false},
+	}
+	for _, c := range cases {
+		if at, ok := continues(c.line, c.esc); at != c.at || ok != c.ok {
+			t.Errorf("continues(%q, %q) = %d, %v; want %d, %v", c.line, c.esc, at, ok, c.at, c.ok)
+		}
+	}
+}
