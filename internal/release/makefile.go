@@ -17,6 +17,8 @@ type Makefile struct {
 	Settings []Setting
 	// Installs are recipe commands that install or copy files into a bin directory.
 	Installs []*Install
+	// Images are "docker build"/"docker buildx build" recipe lines that pass --platform.
+	Images []*Image
 }
 
 // targetRE matches a rule line "name other: prerequisites" (not a := assignment).
@@ -43,7 +45,11 @@ func ParseMakefile(p string, data []byte) (*Makefile, []source.Note) {
 		if strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
-		m.Settings = append(m.Settings, shellSettings(Value{Text: line, Pos: source.Pos{File: p, Line: start + 1, Col: 1}})...)
+		at := Value{Text: line, Pos: source.Pos{File: p, Line: start + 1, Col: 1}}
+		m.Settings = append(m.Settings, shellSettings(at)...)
+		if img := buildxImage(at, "Makefile docker build"); img != nil {
+			m.Images = append(m.Images, img)
+		}
 		recipe, ok := strings.CutPrefix(line, "\t")
 		if !ok {
 			if sm := targetRE.FindStringSubmatch(line); sm != nil {

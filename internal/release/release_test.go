@@ -92,16 +92,19 @@ func TestLoadProject(t *testing.T) {
 	}
 
 	w := f.Workflows[0]
-	if diff := cmp.Diff([]string{"1.26.x@18:23"}, ats(w.GoVersions)); diff != "" || at(w.GoVersionFiles[0]) != "go.mod@30:28" {
+	if diff := cmp.Diff([]string{"1.26.x@18:23"}, ats(w.GoVersions)); diff != "" || at(w.GoVersionFiles[0]) != "go.mod@31:28" {
 		t.Errorf("go versions %v files %v", ats(w.GoVersions), ats(w.GoVersionFiles))
 	}
 	if diff := cmp.Diff([]string{"CGO_ENABLED=0@4:3", "GOARCH=${{ matrix.goarch }}@21:11", "GOOS=linux@24:0", "GOARCH=arm@24:0"}, settings(w.Env)); diff != "" {
 		t.Errorf("workflow env (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"linux/amd64@34:22", "linux/arm64@34:34"}, ats(w.Images[0].Platforms)); diff != "" || w.Images[0].Dockerfile.Text != "deploy/Dockerfile" {
+	if diff := cmp.Diff([]string{"linux/amd64@25:0"}, ats(w.Images[0].Platforms)); diff != "" || w.Images[0].From != "workflow docker build" {
+		t.Errorf("docker buildx in run: (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"linux/amd64@35:22", "linux/arm64@35:34"}, ats(w.Images[1].Platforms)); diff != "" || w.Images[1].Dockerfile.Text != "deploy/Dockerfile" {
 		t.Errorf("build-push-action platforms (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"linux/amd64@38:0", "linux/arm/v7@39:0"}, ats(w.Images[1].Platforms)); diff != "" {
+	if diff := cmp.Diff([]string{"linux/amd64@39:0", "linux/arm/v7@40:0"}, ats(w.Images[2].Platforms)); diff != "" {
 		t.Errorf("block platforms (-want +got):\n%s", diff)
 	}
 	var axes []string
@@ -115,6 +118,9 @@ func TestLoadProject(t *testing.T) {
 	m := f.Makefiles[0]
 	if diff := cmp.Diff([]string{"GOOS=linux@1:1", "GOARCH=$(shell go env GOARCH)@2:1", "CGO_ENABLED=0@7:2", "GOARCH=amd64@7:16"}, settings(m.Settings)); diff != "" {
 		t.Errorf("Makefile settings (-want +got):\n%s", diff)
+	}
+	if len(m.Images) != 1 || strings.Join(ats(m.Images[0].Platforms), " ") != "linux/amd64@18:33 linux/arm64@18:45" {
+		t.Errorf("Makefile images = %+v", m.Images)
 	}
 	var installed []string
 	for _, in := range f.InstalledBinaries() {

@@ -17,7 +17,8 @@ type Workflow struct {
 	GoVersions     []Value
 	GoVersionFiles []Value
 	// Images are docker/build-push-action steps, with their platforms input split on commas
-	// and lines (an unset input means the runner's own platform, normally linux/amd64).
+	// and lines (an unset input means the runner's own platform, normally linux/amd64), and
+	// "docker build"/"docker buildx build" commands in run: scripts that pass --platform.
 	Images []*Image
 	// Env are GOOS, GOARCH, GOARM, GOAMD64 and CGO_ENABLED settings from env: blocks (workflow,
 	// job or step) and from NAME=value words in run: scripts.
@@ -69,6 +70,9 @@ func ParseWorkflow(p string, data []byte) (*Workflow, []source.Note) {
 			addEnv(get(step, "env"))
 			for _, l := range lines(p, get(step, "run")) {
 				w.Env = append(w.Env, shellSettings(l)...)
+				if img := buildxImage(l, "workflow docker build"); img != nil {
+					w.Images = append(w.Images, img)
+				}
 			}
 			uses := value(p, get(step, "uses")).Text
 			action, _, _ := strings.Cut(uses, "@")
@@ -156,4 +160,24 @@ func shellSettings(l Value) []Setting {
 		out = append(out, Setting{Name: l.Text[m[2]:m[3]], Value: val, Pos: pos})
 	}
 	return out
+}
+
+// platformFlagRE finds docker's --platform flag and its value.
+var platformFlagRE = regexp.MustCompile(`--platform[= ]+("[^"]*"|'[^']*'|\S+)`)
+
+// buildxImage reads a "docker build" or "docker buildx build" line that names its platforms.
+func buildxImage(l Value, from string) *Image {
+	if !strings.Contains(l.Text, "docker") || !strings.Contains(l.Text, "build") {
+		return nil
+	}
+	m := platformFlagRE.FindStringSubmatchIndex(l.Text)
+	if m == nil {
+		return nil
+	}
+	pl := l
+	pl.Text = strings.Trim(l.Text[m[2]:m[3]], `"'`)
+	if pl.Pos.Col > 0 {
+		pl.Pos.Col += m[2]
+	}
+	return &Image{Pos: l.Pos, From: from, Platforms: splitList(pl)}
 }

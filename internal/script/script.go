@@ -431,6 +431,9 @@ func detached(f *syntax.File, byCall map[*syntax.CallExpr]*Command) *Command {
 	for _, st := range f.Stmts {
 		call, _ := st.Cmd.(*syntax.CallExpr)
 		c := byCall[call]
+		if st.Background && call == nil {
+			c = firstCommand(st, byCall) // ( ./app ) &  or  { ./app; } &
+		}
 		switch {
 		case st.Background && c != nil:
 			bg = c
@@ -441,6 +444,18 @@ func detached(f *syntax.File, byCall map[*syntax.CallExpr]*Command) *Command {
 		}
 	}
 	return bg
+}
+
+// firstCommand is the first command run inside a compound statement.
+func firstCommand(st *syntax.Stmt, byCall map[*syntax.CallExpr]*Command) *Command {
+	var first *Command
+	syntax.Walk(st, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok && first == nil {
+			first = byCall[call]
+		}
+		return first == nil
+	})
+	return first
 }
 
 // command reads a call: wrappers are peeled off into Via, and the rest named.

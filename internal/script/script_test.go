@@ -177,6 +177,11 @@ func TestParseBadInput(t *testing.T) {
 				t.Errorf("command = %+v", c)
 			}
 		}},
+		{name: "subshell job", data: "cd /app\n( ./server --port 80 ) &\n", dialect: "bash", check: func(t *testing.T, s *Script) {
+			if s.Detached == nil || s.Detached.Name != "./server" || s.Detached.Dir != "/app" {
+				t.Errorf("Detached = %+v", s.Detached)
+			}
+		}},
 		{name: "job then foreground", data: "./a &\nexec ./b\n", dialect: "bash", check: func(t *testing.T, s *Script) {
 			if s.Detached != nil {
 				t.Errorf("Detached = %v", cmdText(s.Detached))
