@@ -3,11 +3,13 @@ package code
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // HardcodedEndpoint is a database, broker or service address fixed to localhost in the code
@@ -40,7 +42,8 @@ Endpoints that are meant to be local (a sidecar or node agent on a well-known po
 OTLP 4317/4318, StatsD 8125, Datadog 8126, Jaeger 6831, Envoy/Istio 15000-15021) and calls of
 the service to its own listening port are not reported, nor bare origins such as
 ` + "`http://localhost:3000`" + ` (CORS allow-lists and browser hints name the developer machine, not a
-connection the service makes).`,
+connection the service makes), nor the defaults of flags and configuration fields, which a
+deployment overrides without a rebuild.`,
 	Fix:     "Read the endpoint from an environment variable or a flag (compose service name, Kubernetes Service DNS name) instead of a localhost literal.",
 	Symptom: "dial tcp 127.0.0.1:PORT: connect: connection refused",
 	Signatures: []rule.Signature{
@@ -67,7 +70,7 @@ func runHardcodedEndpoint(p *rule.Pass) error {
 	g := p.Project.Go
 	for _, e := range g.Endpoints {
 		progs := programsReaching(g, e.Pkg)
-		if len(progs) == 0 || localAgentPorts[e.Port] || isOrigin(e) || isFallback(g, e) || callsItself(g, progs, e) {
+		if len(progs) == 0 || localAgentPorts[e.Port] || isOrigin(e) || isFallback(g, e) || callsItself(g, progs, e) || isOptionDefault(p.Project.Tree, e) {
 			continue
 		}
 		where := e.Host
@@ -114,6 +117,18 @@ func isFallback(g *gocode.Facts, e *gocode.Endpoint) bool {
 		}
 	}
 	return false
+}
+
+// optionDefault matches the source line of a literal that is the default of a command-line flag
+// or of a tagged configuration field (flag.String, pflag, cobra's Flags(), kingpin's
+// Flag().Default, urfave/cli's Flag{Value}, `default:"…"` and `envDefault:"…"` tags): the
+// deployment can override such a value without a rebuild.
+var optionDefault = regexp.MustCompile(`\bflag\.|\.Flags\(\)|Flag\(|Flag\{|\.Default\(|\b(?:env)?[Dd]efault:"`)
+
+// isOptionDefault says whether the endpoint literal is an option's default. The gocode facts do
+// not say so; the line of the literal does.
+func isOptionDefault(t *tree.Tree, e *gocode.Endpoint) bool {
+	return optionDefault.MatchString(lineAt(t, e.Pos))
 }
 
 // callsItself says whether the endpoint is the program's own listening port over loopback (a

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/mod/semver"
+
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/tree"
@@ -55,6 +57,11 @@ project does not mean to vendor, delete vendor/.`,
 func runInconsistentVendoring(p *rule.Pass) error {
 	for _, m := range p.Project.Go.Modules {
 		if m.Vendor == nil || len(m.Vendor.Problems) == 0 || inWorkspace(p.Project.Tree, m.Dir) || !hasProgram(p.Project.Go, m) {
+			continue
+		}
+		// Before go 1.14 the go command used vendor/ only when asked (-mod=vendor), so a stale
+		// modules.txt did not stop a default build. (No go directive means go 1.16 today.)
+		if m.Go != "" && semver.Compare("v"+m.Go, "v1.14") < 0 {
 			continue
 		}
 		// The go command reports every inconsistency of a module in one error; so does this

@@ -2,12 +2,16 @@ package main
 
 import (
 	"database/sql"
+	"flag"
 	"log"
 	"net/http"
 	"os"
 )
 
 func main() {
+	broker := flag.String("broker", "amqp://guest:guest@localhost:5672/", "AMQP broker URL")
+	flag.Parse()
+	_ = broker
 	// The endpoint comes from the environment; localhost is only the development fallback.
 	dsn := os.Getenv("DATABASE_URL")
 	if dsn == "" {
@@ -31,4 +35,10 @@ func main() {
 		}
 	}()
 	log.Fatal(http.ListenAndServe(":8080", nil))
+}
+
+// Options are the service's settings; the defaults are for development and are overridden by
+// flags and the environment in deployments.
+type Options struct {
+	Cache string `envDefault:"localhost:6379"`
 }
