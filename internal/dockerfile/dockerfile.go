@@ -3,25 +3,34 @@
 //
 // The API rule writers use:
 //
-//   - Load(t) finds every Dockerfile of the tree (Dockerfile*, *.dockerfile, Containerfile) and
-//     parses it with its own directory as the build context. LoadWithContext(t, path, context)
-//     models one file against another context (compose `build.context`, a workflow's `context:`).
-//   - File.ParseError is set when BuildKit would refuse the file (unknown instruction,
-//     unterminated heredoc, a line over 64 KiB, binary content); report it as config-invalid and
-//     do not trust the stages of such a file.
-//   - File.Stages are the build stages in order; File.Final() is the last one and
-//     File.Target(name) the one a compose `target:` or workflow `target:` selects.
-//   - Each Stage carries its Base (FROM, ARG-expanded, --platform, digest, FromStage), Args, Env,
-//     Workdirs, Users, Copies (with Placed: which project files land where), Runs (go builds,
-//     package installs, mkdir/chown/chmod, users created), Expose, Entrypoint, Cmd, Healthcheck,
-//     Volumes, Shell, StopSignal and PlatformRefs (TARGETARCH & co. and whether declared).
-//   - Model(f, stage) is the predicted final image: base knowledge from the table in bases.go
-//     (Lookup), then the stage's instructions applied: paths, packages, users, WORKDIR, USER,
-//     ENV, entrypoint, ports, and each Go binary with its predicted linkage (Binary).
+//   - Load(t) parses every Dockerfile of the tree (Dockerfile*, *.dockerfile, Containerfile;
+//     templates and Dockerfile.md are skipped) with its directory as the build context, or the
+//     nearest parent where its COPY sources are (File.ContextGuessed). LoadWithContext(t, path,
+//     dir) models a file against the context a compose file or workflow names; Parse(name, data)
+//     reads content without a tree.
+//   - File.ParseError is set when BuildKit refuses the file (unknown instruction, unterminated
+//     heredoc, a line over 64 KiB, binary content): report it as config-invalid, and do not trust
+//     the stages of such a file. Warnings holds BuildKit's warnings (empty continuation lines).
+//   - File.Stages in order; File.Final() is what `docker build` builds, File.Target(name) what a
+//     compose or workflow `target:` selects. File.Copies() lists every COPY/ADD.
+//   - Stage: Base (FROM with ARGs expanded, Platform, Digest, FromStage, Unresolved), Args, Env,
+//     Workdirs (absolute Path, Relative), Users (Name, UID/GID, Numeric), Copies (Sources, DestAbs,
+//     From/FromStage, Chown, Chmod, Link, Heredocs, and Placed: which project files land where,
+//     .dockerignore applied), Runs (GoBuilds, GoMod, Installs, Paths, UsersAdded,
+//     UpdateCACerts, every one at the shell word's own line and column), Expose, Entrypoint, Cmd
+//     (Exec or shell form), Healthcheck (None, Exec, Args), Volumes, Shell, StopSignal,
+//     PlatformRefs (TARGETARCH & co. and whether the stage declared them), and Steps in order.
+//   - Model(f, stage) is the image the stage produces: Base (the table in bases.go, Lookup),
+//     Libc/LibcFamily/GlibcVersion, CABundle, Zoneinfo, Shell, Passwd, Tmp (each a Prop: Yes,
+//     No or Unknown with the Pos that established it), Users/HasUser, Paths (PathInfo with
+//     owner and mode), Packages, WorkingDir(), RunAs(), Env, Entrypoint, Cmd, Expose,
+//     Healthcheck, Volumes, Arch, and Binaries: each Go binary with its GoBuild, builder
+//     BaseInfo, effective CGO (explicit or Go's default), predicted Static linkage,
+//     NetgoOsusergo, GOOS and GOARCH.
 //
 // Every fact carries the source.Pos of the instruction (or the shell word inside a RUN) that
 // established it. Unknown stays unknown: a base missing from the table yields Unknown for every
-// property, and a value built from an unset ARG is marked Unresolved.
+// property, and a value built from an ARG without a value is marked Unresolved.
 package dockerfile
 
 import (

@@ -57,6 +57,9 @@ type Binary struct {
 	// GOOS and GOARCH are the values in effect (Origin "default" when unset: the builder's own
 	// platform).
 	GOOS, GOARCH Value
+	// PlatformRefs are the builder stage's uses of TARGETARCH, TARGETPLATFORM, BUILDPLATFORM …
+	// each saying whether the stage declared the ARG.
+	PlatformRefs []*PlatformRef
 }
 
 // Image is the model of the image one stage produces.
@@ -369,6 +372,7 @@ func newBinary(build *GoBuild, stage *Stage, dest string, c *Copy) *Binary {
 	if !root.Base.Unresolved {
 		bin.Builder = Lookup(root.Base.Ref)
 	}
+	bin.PlatformRefs = stage.PlatformRefs
 	bin.GOOS = goEnv(build, "GOOS")
 	bin.GOARCH = goEnv(build, "GOARCH")
 	tags := map[string]bool{}
