@@ -99,7 +99,7 @@ func walkPackage(pkg, dir string, fset *token.FileSet, asts []*ast.File) *extrac
 					x.notes = append(x.notes, source.Notef(posOf(fset, af.Package), "cannot extract facts: internal error: %v", r))
 				}
 			}()
-			w := &walker{x: x, fset: fset, pkg: pkg, dir: dir, fs: scopes[i], ps: ps, skip: map[ast.Node]bool{}, defaulted: map[*ast.CallExpr]value{}}
+			w := &walker{x: x, fset: fset, pkg: pkg, dir: dir, fs: scopes[i], ps: ps, skip: map[ast.Node]bool{}, defaulted: map[*ast.CallExpr]value{}, listeners: map[*ast.CallExpr]*Listener{}}
 			w.file(af)
 		}()
 	}
@@ -320,6 +320,8 @@ type walker struct {
 	skip map[ast.Node]bool
 	// defaulted holds env reads wrapped in cmp.Or with a constant fallback.
 	defaulted map[*ast.CallExpr]value
+	// listeners maps a net.Listen call to its fact, for http.Serve(ln, nil).
+	listeners map[*ast.CallExpr]*Listener
 }
 
 func (w *walker) ev() *evaluator { return &evaluator{fs: w.fs, pkg: w.ps, fn: w.scope()} }
@@ -602,6 +604,17 @@ func (w *walker) call(call *ast.CallExpr, c stmtCtx) {
 			w.addFile(call.Pos(), "godotenv."+name, value{s: ".env", known: true}, fc, c)
 		} else {
 			w.fileUse(call, "godotenv."+name, fc, c)
+		}
+	case "net/http.Serve", "net/http.ServeTLS":
+		// http.Serve(ln, nil) serves DefaultServeMux on the listener ln came from.
+		if len(call.Args) >= 2 && isNilOrDefaultMux(call.Args[1]) {
+			if id, ok := call.Args[0].(*ast.Ident); ok {
+				if as := w.scope().assigns[id.Name]; len(as) == 1 {
+					if c, ok := as[0].rhs.(*ast.CallExpr); ok && w.listeners[c] != nil {
+						w.listeners[c].DefaultMux = true
+					}
+				}
+			}
 		}
 	case "net/http.ListenAndServe", "net/http.ListenAndServeTLS":
 		if len(call.Args) >= 2 {
@@ -928,10 +941,10 @@ func (w *walker) listener(call *ast.CallExpr, addr ast.Expr, via string, tls, de
 		w.skip[b] = true
 	}
 	v := w.ev().eval(addr)
-	w.addListener(w.site(call.Pos()), via, v, tls, defaultMux)
+	w.listeners[call] = w.addListener(w.site(call.Pos()), via, v, tls, defaultMux)
 }
 
-func (w *walker) addListener(site Site, via string, v value, tls, defaultMux bool) {
+func (w *walker) addListener(site Site, via string, v value, tls, defaultMux bool) *Listener {
 	l := &Listener{Site: site, Via: via, TLS: tls, DefaultMux: defaultMux, PortFromEnv: v.env, Flag: v.flag}
 	switch {
 	case v.resolved():
@@ -950,6 +963,7 @@ func (w *walker) addListener(site Site, via string, v value, tls, defaultMux boo
 		}
 	}
 	w.x.facts.Listeners = append(w.x.facts.Listeners, l)
+	return l
 }
 
 // splitAddr splits host:port; a named port (http, https) is given its number.
@@ -1003,9 +1017,20 @@ func ginMode(fs *fileScope, x ast.Expr) string {
 	return ""
 }
 
-// composite records http.Server{Addr: …} literals.
+// composite records http.Server{Addr: …} literals, and client options carrying a TLS
+// configuration (redis.Options{TLSConfig: …}, mongo, kafka dialers).
 func (w *walker) composite(lit *ast.CompositeLit) {
 	if w.fs.kindOfType(lit.Type) != kindServer {
+		for _, e := range lit.Elts {
+			if kv, ok := e.(*ast.KeyValueExpr); ok {
+				if k, ok := kv.Key.(*ast.Ident); ok && (k.Name == "TLSConfig" || k.Name == "TLS") && !isNilOrDefaultMux(kv.Value) {
+					if _, isBool := kv.Value.(*ast.Ident); isBool {
+						continue // TLS: false, TLS: enabled
+					}
+					w.x.facts.TLS = append(w.x.facts.TLS, &TLSUse{Site: w.site(kv.Pos()), Kind: "dial", Target: typeName(lit.Type)})
+				}
+			}
+		}
 		return
 	}
 	var addr ast.Expr
@@ -1232,6 +1257,21 @@ func embedPatterns(s string) ([]string, string) {
 		return nil, "usage: //go:embed pattern..."
 	}
 	return out, ""
+}
+
+// typeName renders a composite literal's type: redis.Options.
+func typeName(x ast.Expr) string {
+	switch x := x.(type) {
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			return id.Name + "." + x.Sel.Name
+		}
+	case *ast.Ident:
+		return x.Name
+	case *ast.StarExpr:
+		return typeName(x.X)
+	}
+	return ""
 }
 
 // sdkOf says whether an import is a cloud SDK that talks HTTPS.

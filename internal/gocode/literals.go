@@ -35,7 +35,10 @@ var mysqlTCP = regexp.MustCompile(`@tcp\(([^)]*)\)`)
 // pgKeyword matches the host of a key=value postgres DSN: "host=localhost port=5432 …".
 var pgKeyword = regexp.MustCompile(`(?:^|\s)host=(\S+)`)
 var pgPort = regexp.MustCompile(`(?:^|\s)port=(\d+)`)
-var pgSSL = regexp.MustCompile(`sslmode=(require|verify-ca|verify-full)`)
+
+// pgSSL matches the sslmodes that verify the server's certificate against CA certificates;
+// "require" encrypts without verifying, so it needs no CA bundle.
+var pgSSL = regexp.MustCompile(`sslmode=(verify-ca|verify-full)`)
 
 // literal looks at one string literal for hard-coded loopback endpoints and outbound TLS.
 func (w *walker) literal(b *ast.BasicLit) {
