@@ -25,6 +25,10 @@ type extraction struct {
 	// scope is the package scope the walk used: whether it missed names tells whether the
 	// files left unparsed are needed.
 	scope *pkgScope
+	// helpers are the package's exported env helpers; foreign the calls that may reach the
+	// helpers of other packages.
+	helpers map[string]envHelper
+	foreign []foreignCall
 }
 
 type viperKey struct {
@@ -685,6 +689,9 @@ func (w *walker) call(call *ast.CallExpr, c stmtCtx) {
 	if pkg == "github.com/spf13/viper" {
 		w.viperCall(call, name)
 	}
+	if pkg != "" {
+		w.noteForeignCall(call, w.fs.rawImport(pkg, call), name)
+	}
 	if pkg == "" && recv == nil && w.decl != nil {
 		if h, ok := w.ps.envHelpers[name]; ok && h.keyParam < len(call.Args) {
 			w.helperRead(call, h)
@@ -880,19 +887,73 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 }
 
 func (w *walker) helperRead(call *ast.CallExpr, h envHelper) {
-	r := &EnvRead{Site: w.site(call.Pos()), Via: "os.Getenv", Required: h.fatal}
-	if v := w.ev().eval(call.Args[h.keyParam]); v.known {
-		r.Name = v.s
+	args := make([]value, len(call.Args))
+	for i, a := range call.Args {
+		args[i] = w.ev().eval(a)
+	}
+	w.x.facts.Env = append(w.x.facts.Env, helperEnvRead(w.site(call.Pos()), h, args))
+}
+
+// helperEnvRead is the env read of a call to an env helper with evaluated arguments.
+func helperEnvRead(site Site, h envHelper, args []value) *EnvRead {
+	r := &EnvRead{Site: site, Via: "os.Getenv", Required: h.fatal}
+	if h.keyParam < len(args) && args[h.keyParam].known {
+		r.Name = args[h.keyParam].s
 	} else {
 		r.Unresolved = true
 	}
-	if h.defaultParam >= 0 && h.defaultParam < len(call.Args) {
+	if h.defaultParam >= 0 && h.defaultParam < len(args) {
 		r.HasDefault = true
-		if d := w.ev().eval(call.Args[h.defaultParam]); d.known {
+		if d := args[h.defaultParam]; d.known {
 			r.Default = d.s
 		}
 	}
-	w.x.facts.Env = append(w.x.facts.Env, r)
+	return r
+}
+
+// foreignCall is a call to an exported function of another package of the tree with a
+// constant string argument: a call to an env helper such as config.Getenv("PORT", "8080")
+// when that package turns out to define one.
+type foreignCall struct {
+	site Site
+	pkg  string // import path
+	name string
+	args []value
+}
+
+// noteForeignCall keeps calls that may reach an env helper of another package.
+func (w *walker) noteForeignCall(call *ast.CallExpr, pkg, name string) {
+	if len(call.Args) == 0 || isStd(pkg) || name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return
+	}
+	first, ok := call.Args[0].(*ast.BasicLit)
+	if !ok || first.Kind != token.STRING {
+		if _, ok := call.Args[0].(*ast.Ident); !ok {
+			return
+		}
+	}
+	args := make([]value, len(call.Args))
+	found := false
+	for i, a := range call.Args {
+		args[i] = w.ev().eval(a)
+		found = found || args[i].known && isEnvName(args[i].s)
+	}
+	if found {
+		w.x.foreign = append(w.x.foreign, foreignCall{site: w.site(call.Pos()), pkg: pkg, name: name, args: args})
+	}
+}
+
+// isEnvName says whether s looks like an environment variable name.
+func isEnvName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // expandNames lists the $X and ${X} references of a string, as os.ExpandEnv reads them.

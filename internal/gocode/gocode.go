@@ -108,6 +108,19 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 			viper.hasDef[k] = true
 		}
 	}
+	helpers := map[string]map[string]envHelper{}
+	for i, x := range results {
+		if x.helpers != nil {
+			helpers[shipped[i].path] = x.helpers
+		}
+	}
+	for _, x := range results {
+		for _, c := range x.foreign {
+			if h, ok := helpers[c.pkg][c.name]; ok {
+				facts.Env = append(facts.Env, helperEnvRead(c.site, h, c.args))
+			}
+		}
+	}
 	facts.Env = append(facts.Env, viperReads(viper, keys)...)
 	facts.Env = append(facts.Env, tagReads(tags, imported)...)
 	expandEmbeds(t, l, facts.Embeds)
@@ -319,6 +332,16 @@ func (u *unit) finish() {
 		}
 	} else {
 		x = &extraction{}
+	}
+	if x.scope != nil {
+		for name, h := range x.scope.envHelpers {
+			if name[0] >= 'A' && name[0] <= 'Z' {
+				if x.helpers == nil {
+					x.helpers = map[string]envHelper{}
+				}
+				x.helpers[name] = h
+			}
+		}
 	}
 	x.scope = nil
 	x.notes = append(u.notes, x.notes...)

@@ -140,6 +140,19 @@ func newFileScope(f *ast.File) *fileScope {
 	return fs
 }
 
+// rawImport returns the import path as written of the package a call's selector names
+// (callee normalises it, dropping /vN).
+func (fs *fileScope) rawImport(norm string, call *ast.CallExpr) string {
+	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); ok {
+			if p, ok := fs.imports[id.Name]; ok {
+				return p
+			}
+		}
+	}
+	return norm
+}
+
 // kindOfType recognises the types the extractor follows.
 func (fs *fileScope) kindOfType(t ast.Expr) kind {
 	if s, ok := t.(*ast.StarExpr); ok {
