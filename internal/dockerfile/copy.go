@@ -64,8 +64,12 @@ func (p *fileParser) copy(ss *stageState, cp *Copy, sd instructions.SourcesAndDe
 	cp.Unresolved = unres || u
 	cp.Dest = dest
 	cp.Workdir = ss.workdir
-	cp.DestIsDir = strings.HasSuffix(dest, "/") || len(sd.SourcePaths)+len(sd.SourceContents) > 1
 	cp.DestAbs = absPath(ss.workdir, dest)
+	// A destination is a directory when written as one, when several sources go there, or
+	// when it already is one: the working directory (`COPY app .`), a WORKDIR or mkdir of
+	// the stage.
+	cp.DestIsDir = strings.HasSuffix(dest, "/") || len(sd.SourcePaths)+len(sd.SourceContents) > 1 ||
+		ss.isDir(path.Clean(cp.DestAbs))
 	if cp.DestIsDir && !strings.HasSuffix(cp.DestAbs, "/") {
 		cp.DestAbs += "/"
 	}
@@ -88,7 +92,9 @@ func (p *fileParser) copy(ss *stageState, cp *Copy, sd instructions.SourcesAndDe
 	case cp.From != "":
 		for _, src := range cp.Sources {
 			src = absPath("/", src)
-			if strings.HasSuffix(src, "/") || src == "/" { // a directory: its contents land in Dest
+			if strings.HasSuffix(src, "/") || src == "/" || strings.ContainsAny(src, "*?[") {
+				// A directory (its contents land in Dest) or a pattern: what lands is unknown
+				// here; Model places the binaries a builder wrote there.
 				cp.Placed = append(cp.Placed, Placed{Src: src, Dest: path.Clean(cp.DestAbs), Dir: true})
 				continue
 			}

@@ -342,6 +342,10 @@ func (im *Image) binary(c *Copy, pl Placed) *Binary {
 				case out == "":
 				case out == src:
 					build, stage, dest = g, st, pl.Dest
+				case strings.ContainsAny(src, "*?["):
+					if ok, _ := path.Match(src, out); ok { // COPY --from=build /out/* /bin/
+						build, stage, dest = g, st, path.Join(c.DestAbs, path.Base(out))
+					}
 				case strings.HasPrefix(out, src+"/"):
 					// The source is a directory holding the binary: its contents land in Dest.
 					build, stage = g, st

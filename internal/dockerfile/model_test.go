@@ -194,3 +194,32 @@ func TestUnresolvedUserAndWorkdir(t *testing.T) {
 		t.Errorf("HasUser: %v %v %v", im.HasUser(s.Users[0].Raw), im.HasUser("nobody:nogroup"), im.HasUser("app"))
 	}
 }
+
+func TestCopyIntoExistingDirectories(t *testing.T) {
+	f := Parse("Dockerfile", []byte(`FROM golang:1.22 AS build
+WORKDIR /src
+RUN CGO_ENABLED=0 go build -o /out/api ./cmd/api && CGO_ENABLED=0 go build -o /src/worker ./cmd/worker
+FROM alpine:3.20
+WORKDIR /app
+COPY --from=build /src/worker .
+RUN mkdir -p /opt/bin
+COPY --from=build /out/* /opt/bin
+`))
+	im := Model(f, f.Final())
+	var paths []string
+	for _, b := range im.Binaries {
+		paths = append(paths, b.Path)
+	}
+	// `COPY x .` lands inside the working directory; a pattern's matches land inside the
+	// directory a RUN created.
+	if strings.Join(paths, " ") != "/app/worker /opt/bin/api" {
+		t.Errorf("binaries at %v", paths)
+	}
+	tr := writeTree(t, map[string]string{"Dockerfile": "FROM alpine\nWORKDIR /etc/app\nCOPY config.yaml .\nCOPY config.yaml /etc/app\n", "config.yaml": "a: 1\n"})
+	files, _ := Load(tr)
+	for _, cp := range files[0].Copies() {
+		if len(cp.Placed) != 1 || cp.Placed[0].Dest != "/etc/app/config.yaml" {
+			t.Errorf("copy at %v placed %+v", cp.Pos, cp.Placed)
+		}
+	}
+}

@@ -213,6 +213,27 @@ type stageState struct {
 	workdir  string
 }
 
+// isDir says whether an absolute path is known to be a directory at this point of the stage:
+// a WORKDIR, or a directory a RUN created.
+func (ss *stageState) isDir(p string) bool {
+	if p == "/" || p == strings.TrimSuffix(ss.workdir, "/") {
+		return true
+	}
+	for _, w := range ss.st.Workdirs {
+		if strings.TrimSuffix(w.Path, "/") == p {
+			return true
+		}
+	}
+	for _, r := range ss.st.Runs {
+		for _, op := range r.Paths {
+			if op.Op == "mkdir" && op.Path == p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var platformRef = regexp.MustCompile(`\$\{?((?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT))\b`)
 
 func (p *fileParser) walk(ast *parser.Node) {
