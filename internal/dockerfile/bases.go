@@ -79,7 +79,7 @@ var (
 		"9": "2.24", "10": "2.28", "11": "2.31", "12": "2.36", "13": "2.41"}
 	debianName       = map[string]string{"9": "stretch", "10": "buster", "11": "bullseye", "12": "bookworm", "13": "trixie"}
 	ubuntuGlibc      = map[string]string{"18.04": "2.27", "bionic": "2.27", "20.04": "2.31", "focal": "2.31", "22.04": "2.35", "jammy": "2.35", "24.04": "2.39", "noble": "2.39"}
-	distrolessDebian = map[string]string{"": "bookworm", "debian11": "bullseye", "debian12": "bookworm", "debian13": "trixie"}
+	distrolessDebian = map[string]string{"": "bookworm", "debian10": "buster", "debian11": "bullseye", "debian12": "bookworm", "debian13": "trixie"}
 	baseUsers        = map[string]int{"root": 0, "nobody": 65534}
 	distrolessUsers  = map[string]int{"root": 0, "nobody": 65534, "nonroot": 65532}
 )
@@ -260,7 +260,7 @@ func golang(tag string) BaseInfo {
 	version, variant, _ := strings.Cut(tag, "-")
 	b := BaseInfo{Known: true, Family: "golang", Libc: LibcGlibc, CABundle: Yes, Zoneinfo: Unknown, Shell: Yes,
 		Passwd: Yes, Tmp: Yes, GCC: Yes, Users: baseUsers, Workdir: "/go", PkgManager: "apt-get"}
-	if version == "alpine" || version == "latest" || version == "" {
+	if strings.HasPrefix(version, "alpine") || version == "latest" || version == "" { // golang:alpine3.21
 		variant, version = version, ""
 		if variant == "latest" {
 			variant = ""

@@ -43,6 +43,8 @@ func TestLookup(t *testing.T) {
 		{"golang:1.21-bullseye", "golang", LibcGlibc, "2.31", false, Yes, Unknown, Yes, ""},
 		{"golang:1.23-alpine3.20", "golang-alpine", LibcMusl, "", false, Yes, No, Yes, ""},
 		{"golang:alpine", "golang-alpine", LibcMusl, "", false, Yes, No, Yes, ""},
+		{"golang:alpine3.21", "golang-alpine", LibcMusl, "", false, Yes, No, Yes, ""},
+		{"gcr.io/distroless/base-debian10", "distroless-base", LibcGlibc, "2.28", false, Yes, Yes, No, ""},
 		{"registry.access.redhat.com/ubi8/ubi-minimal", "ubi", LibcGlibc, "2.28", false, Yes, Unknown, Yes, ""},
 		{"registry.access.redhat.com/ubi9/ubi-micro:9.4", "ubi", LibcGlibc, "2.34", false, Unknown, Unknown, Unknown, ""},
 		{"amazonlinux:2", "amazonlinux", LibcGlibc, "2.26", false, Yes, Unknown, Yes, ""},

@@ -477,7 +477,7 @@ func (im *Image) HasUser(name string) Tri {
 // WORKDIR, else the base image's default (at the FROM); "" when the base is unknown.
 func (im *Image) WorkingDir() (string, source.Pos) {
 	if im.Workdir != nil {
-		return strings.TrimSuffix(im.Workdir.Path, "/"), im.Workdir.Pos
+		return path.Clean(im.Workdir.Path), im.Workdir.Pos
 	}
 	if im.Base.Known {
 		return im.Base.Workdir, im.BasePos

@@ -223,3 +223,10 @@ COPY --from=build /out/* /opt/bin
 		}
 	}
 }
+
+func TestWorkdirRoot(t *testing.T) {
+	f := Parse("Dockerfile", []byte("FROM gcr.io/distroless/static:nonroot\nWORKDIR /\n"))
+	if wd, pos := Model(f, f.Final()).WorkingDir(); wd != "/" || pos != at(2, 1) {
+		t.Errorf("WORKDIR / = %q at %v", wd, pos)
+	}
+}
