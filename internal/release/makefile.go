@@ -53,7 +53,11 @@ func ParseMakefile(p string, data []byte) (*Makefile, []source.Note) {
 		recipe, ok := strings.CutPrefix(line, "\t")
 		if !ok {
 			if sm := targetRE.FindStringSubmatch(line); sm != nil {
-				target = strings.Fields(sm[1])[0]
+				names := strings.Fields(sm[1]) // may be empty: RE2's \s lacks \v, Fields has it
+				if len(names) == 0 {
+					continue
+				}
+				target = names[0]
 				if _, inline, ok := strings.Cut(line, ";"); ok {
 					m.Installs = append(m.Installs, recipeInstalls(p, start+1, 0, inline, target)...)
 				}
