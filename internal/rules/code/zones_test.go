@@ -66,3 +66,18 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSuggestZone: any name, however odd, gets either no suggestion or a valid zone name.
+func FuzzSuggestZone(f *testing.F) {
+	for _, s := range []string{"Asia/shanghai", "UTC+8", "GMT-05:00", "", "\xff", "America/New York"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if len(name) > 200 {
+			return
+		}
+		if s, why := suggestZone(name); s != "" && (!validZone(s) || why == "") {
+			t.Fatalf("suggestZone(%q) = %q, %q: not a valid zone", name, s, why)
+		}
+	})
+}
