@@ -1,0 +1,316 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/shipshape-dev/shipshape/internal/explain"
+)
+
+// pollEvery is how often readiness is checked: a tenth of the 100 ms a verdict may lag behind
+// the service's own start.
+const pollEvery = 10 * time.Millisecond
+
+// quitWait is how long a hung Go service gets to print its goroutine dump after SIGQUIT.
+const quitWait = 2 * time.Second
+
+// Run starts argv under c and waits until the service is ready, exits, or hangs past the
+// timeout. argv[0] is a path (relative to the caller's working directory) or a name looked up
+// in the caller's PATH. The error is for misuse and for a cancelled ctx; a service that does
+// not start is a Result with Verdict Failed or Hung. Every process of the service is killed and
+// every temporary directory removed before Run returns.
+func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result, error) {
+	if len(argv) == 0 {
+		return nil, errors.New("no command to probe")
+	}
+	prog, err := exec.LookPath(argv[0])
+	if err != nil {
+		return nil, fmt.Errorf("finding %s: %w", argv[0], err)
+	}
+	if prog, err = filepath.Abs(prog); err != nil {
+		return nil, err
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 10 * time.Second
+	}
+	if opt.TailSize <= 0 {
+		opt.TailSize = 64 << 10
+	}
+	res := &Result{ExitCode: -1}
+	root := os.Geteuid() == 0
+	spec := helperSpec{Path: prog, Args: append([]string(nil), argv...), UID: -1, GID: -1, Umask: 0o022, NoFile: c.NoFile}
+	if c.Umask != nil {
+		spec.Umask = *c.Umask
+	}
+
+	env := envMap(c.Env)
+	if _, ok := env["PATH"]; !ok {
+		env["PATH"] = DefaultPath
+	}
+	spec.Env = envList(env)
+
+	if c.Dir == "" {
+		dir, err := os.MkdirTemp("", "shipshape-probe-cwd-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		// An image's WORKDIR is created by root with mode 0755: enterable, not writable.
+		os.Chmod(dir, 0o755)
+		c.Dir = dir
+	}
+	spec.Dir = c.Dir
+
+	u, note, err := resolveUser(c.User, root, opt.AllowRoot)
+	if err != nil {
+		res.Verdict, res.SetupError = Failed, err.Error()
+		res.Conditions = c
+		return res, nil
+	}
+	if note != "" {
+		res.Notes = append(res.Notes, note)
+	}
+	if u != nil && root {
+		spec.UID, spec.GID = u.UID, u.GID
+	}
+	c.User = u
+
+	var flags uintptr
+	if c.ReadOnlyRoot {
+		if root {
+			flags |= syscall.CLONE_NEWNS
+			spec.ReadOnly, spec.Writable = true, c.Writable
+		} else {
+			res.Notes = append(res.Notes, "read-only root not simulated: a mount namespace needs root")
+		}
+	}
+	if opt.Isolated {
+		if root {
+			flags |= syscall.CLONE_NEWNET
+			spec.LoopbackUp = true
+		} else {
+			res.Notes = append(res.Notes, "own network namespace not available without root: the service shares this host's ports")
+		}
+	}
+	g, note := newGroup(c.Memory)
+	if note != "" {
+		res.Notes = append(res.Notes, note)
+	}
+	defer g.remove()
+	spec.Cgroups = g.procs
+	res.Conditions = c
+
+	js, err := json.Marshal(spec)
+	if err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this executable to start the helper: %w", err)
+	}
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer statusR.Close()
+
+	out := newTail(opt.TailSize)
+	var w io.Writer = out
+	if opt.Output != nil {
+		w = io.MultiWriter(out, &lockedWriter{w: opt.Output})
+	}
+	cmd := exec.Command(self)
+	cmd.Args = []string{"shipshape-probe-helper"}
+	cmd.Env = []string{helperEnv + "=" + string(js)}
+	cmd.Dir = "/"
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.ExtraFiles = []*os.File{statusW}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Unshareflags: flags}
+	cmd.WaitDelay = 500 * time.Millisecond
+
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		statusW.Close()
+		return nil, fmt.Errorf("starting the helper: %w", err)
+	}
+	statusW.Close()
+	pid := cmd.Process.Pid
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	defer func() {
+		killTree(pid, g)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+	}()
+
+	// The status pipe closes when the helper execs the service (close-on-exec), or carries
+	// the reason it could not.
+	msg, _ := io.ReadAll(statusR)
+	if len(msg) > 0 {
+		<-done
+		res.Verdict, res.SetupError = Failed, string(msg)
+		res.Elapsed = time.Since(start)
+		return res, nil
+	}
+
+	deadline := time.NewTimer(opt.Timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	waiting := "a listening TCP socket"
+	if opt.Port > 0 {
+		waiting = ":" + strconv.Itoa(opt.Port)
+	}
+	if opt.Health != "" {
+		waiting = opt.Health
+	}
+	lastProgress := time.Time{}
+	health := &http.Client{Timeout: 250 * time.Millisecond}
+	var listen []string
+	for res.Verdict == "" {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-done:
+			res.Verdict = Failed
+		case <-deadline.C:
+			res.Verdict = Hung
+		case now := <-tick.C:
+			listen, _ = listening(pid)
+			if opt.Progress != nil && now.Sub(lastProgress) >= 100*time.Millisecond {
+				lastProgress = now
+				opt.Progress(waiting, now.Sub(start))
+			}
+			if ready(listen, opt.Port) && (opt.Health == "" || healthy(ctx, health, opt.Health)) {
+				res.Verdict = Ready
+			}
+		}
+	}
+	res.Elapsed = time.Since(start)
+	switch res.Verdict {
+	case Ready:
+		res.Addrs = listen
+	case Hung:
+		l, conns := listening(pid)
+		if opt.Port > 0 && len(l) > 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("listens on %v, not on :%d", l, opt.Port))
+		}
+		syscall.Kill(pid, syscall.SIGQUIT)
+		select {
+		case <-done:
+		case <-time.After(quitWait):
+		}
+		res.Tail = out.Bytes()
+		res.Blocked = ParseDump(res.Tail)
+		if res.Blocked == nil {
+			res.Blocked = &Blocked{}
+		}
+		res.Blocked.Connecting = conns
+	case Failed:
+		res.Tail = out.Bytes()
+		st := cmd.ProcessState
+		res.Exit, res.ExitCode = st.String(), st.ExitCode()
+		if g.oomKilled() {
+			res.Exit += fmt.Sprintf(" (the memory limit of %s was exceeded)", formatBytes(c.Memory))
+		}
+	}
+	if res.Verdict != Ready && opt.Rules != nil {
+		if d, err := explain.Explain(bytes.NewReader(res.Tail), explain.Options{Rules: opt.Rules, Workers: 1}); err == nil {
+			res.Diagnosis = d
+		}
+	}
+	return res, nil
+}
+
+func ready(listen []string, port int) bool {
+	if port == 0 {
+		return len(listen) > 0
+	}
+	suffix := ":" + strconv.Itoa(port)
+	for _, a := range listen {
+		if len(a) >= len(suffix) && a[len(a)-len(suffix):] == suffix {
+			return true
+		}
+	}
+	return false
+}
+
+func healthy(ctx context.Context, c *http.Client, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return resp.StatusCode >= 200 && resp.StatusCode < 300
+}
+
+// resolveUser decides who runs the service: the conditions' user, or nobody when the caller is
+// root; root only with allowRoot.
+func resolveUser(u *User, root, allowRoot bool) (*User, string, error) {
+	if !root {
+		me := &User{UID: os.Getuid(), GID: os.Getgid()}
+		if cu, err := user.Current(); err == nil {
+			me.Name = cu.Username
+		}
+		if u != nil && u.UID != me.UID {
+			return me, fmt.Sprintf("user %s not simulated: switching users needs root; running as %s", u, me), nil
+		}
+		return me, "", nil
+	}
+	if u == nil {
+		if allowRoot {
+			return &User{UID: 0, GID: 0, Name: "root"}, "", nil
+		}
+		return &User{UID: Nobody, GID: Nobody, Name: "nobody"}, "", nil
+	}
+	if u.UID == 0 && !allowRoot {
+		return nil, "", errors.New("the target runs as root: pass --allow-root to let probe run it as root")
+	}
+	return u, "", nil
+}
+
+// killTree kills the service's session, every descendant and everything in its cgroups.
+func killTree(pid int, g *group) {
+	for _, p := range members(pid) {
+		killPid(p)
+	}
+	syscall.Kill(-pid, syscall.SIGKILL)
+	g.kill()
+}
+
+func killPid(p int) {
+	if p > 1 && p != os.Getpid() {
+		syscall.Kill(p, syscall.SIGKILL)
+	}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,234 @@
+package probe
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/shipshape-dev/shipshape/internal/catalog"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func marker(t *testing.T) string {
+	var b [6]byte
+	rand.Read(b[:])
+	return "shipshape-probe-marker-" + hex.EncodeToString(b[:])
+}
+
+func probe(t *testing.T, argv []string, c Conditions, opt Options) *Result {
+	t.Helper()
+	if opt.Timeout == 0 {
+		opt.Timeout = 10 * time.Second
+	}
+	opt.Rules = catalog.All()
+	res, err := Run(context.Background(), argv, c, opt)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("%s\n%s", res.Summary(), res.Tail)
+	return res
+}
+
+func requireRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: switching users and mount namespaces")
+	}
+}
+
+func TestReadyAndNoOrphans(t *testing.T) {
+	m := marker(t)
+	res := probe(t, []string{fixture(t, "works"), m}, Conditions{Env: []string{"MARK=" + m}}, Options{})
+	if res.Verdict != Ready {
+		t.Fatalf("verdict %s, want ready", res.Verdict)
+	}
+	if len(res.Addrs) != 1 || !strings.HasPrefix(res.Addrs[0], "127.0.0.1:") {
+		t.Errorf("addrs %v, want one 127.0.0.1 port", res.Addrs)
+	}
+	if left := processesWith(m); len(left) > 0 {
+		t.Errorf("processes left after probe returned: %v", left)
+	}
+}
+
+func TestHealthURL(t *testing.T) {
+	// The works fixture listens on an ephemeral port, so the health URL points at a server
+	// of the test: probe waits for both.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	res := probe(t, []string{fixture(t, "works")}, Conditions{}, Options{Health: "http://" + ln.Addr().String() + "/healthz", Timeout: 700 * time.Millisecond})
+	if res.Verdict != Hung {
+		t.Errorf("verdict %s with a health URL answering 503, want hung", res.Verdict)
+	}
+}
+
+func TestFailsOnCwd(t *testing.T) {
+	res := probe(t, []string{fixture(t, "cwd")}, Conditions{}, Options{})
+	if res.Verdict != Failed || res.ExitCode != 1 {
+		t.Fatalf("verdict %s exit %q, want failed with status 1", res.Verdict, res.Exit)
+	}
+	if !strings.Contains(string(res.Tail), "open config.yaml: no such file or directory") {
+		t.Errorf("tail lacks the error:\n%s", res.Tail)
+	}
+	// With the config in the working directory, it starts.
+	dir := worldDir(t)
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("a: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := probe(t, []string{fixture(t, "cwd")}, Conditions{Dir: dir}, Options{}); res.Verdict != Ready {
+		t.Errorf("with config.yaml in the working directory: %s, want ready", res.Verdict)
+	}
+}
+
+func TestFailsOnEnv(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://developer@localhost/dev")
+	res := probe(t, []string{fixture(t, "env")}, Conditions{}, Options{})
+	if res.Verdict != Failed {
+		t.Fatalf("verdict %s, want failed: the developer's DATABASE_URL leaked into the target's environment", res.Verdict)
+	}
+	if res.Diagnosis == nil || len(res.Diagnosis.Diagnoses) == 0 || res.Diagnosis.Diagnoses[0].Class != "env-missing" {
+		t.Errorf("diagnosis %+v, want env-missing", res.Diagnosis)
+	}
+	if res := probe(t, []string{fixture(t, "env")}, Conditions{Env: []string{"DATABASE_URL=postgres://db/app"}}, Options{}); res.Verdict != Ready {
+		t.Errorf("with DATABASE_URL set by the target: %s, want ready", res.Verdict)
+	}
+}
+
+func TestFailsOnUser(t *testing.T) {
+	requireRoot(t)
+	if b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_unprivileged_port_start"); strings.TrimSpace(string(b)) != "1024" {
+		t.Skipf("ip_unprivileged_port_start is %s here, not 1024", b)
+	}
+	// Isolated: the host's port 80 may be taken; a network namespace has its own.
+	res := probe(t, []string{fixture(t, "user")}, Conditions{}, Options{Isolated: true})
+	if res.Verdict != Failed {
+		t.Fatalf("verdict %s, want failed as nobody", res.Verdict)
+	}
+	if !strings.Contains(string(res.Tail), "bind: permission denied") {
+		t.Errorf("tail lacks the bind error:\n%s", res.Tail)
+	}
+	if res.Conditions.User == nil || res.Conditions.User.UID != Nobody {
+		t.Errorf("ran as %v, want nobody", res.Conditions.User)
+	}
+	res = probe(t, []string{fixture(t, "user")}, Conditions{User: &User{UID: 0, GID: 0, Name: "root"}}, Options{Isolated: true})
+	if res.Verdict != Failed || res.SetupError == "" {
+		t.Errorf("a root target without AllowRoot: %s, want a setup error", res.Summary())
+	}
+	res = probe(t, []string{fixture(t, "user")}, Conditions{User: &User{UID: 0, GID: 0, Name: "root"}}, Options{Isolated: true, AllowRoot: true})
+	if res.Verdict != Ready || len(res.Addrs) != 1 || res.Addrs[0] != ":80" {
+		t.Errorf("as root with AllowRoot: %s, want ready on :80", res.Summary())
+	}
+}
+
+func TestFailsOnReadOnlyRoot(t *testing.T) {
+	requireRoot(t)
+	res := probe(t, []string{fixture(t, "readonly")}, Conditions{ReadOnlyRoot: true}, Options{})
+	if res.Verdict != Failed {
+		t.Fatalf("verdict %s, want failed on a read-only root", res.Verdict)
+	}
+	if !strings.Contains(string(res.Tail), "read-only file system") {
+		t.Errorf("tail lacks EROFS:\n%s", res.Tail)
+	}
+	if res := probe(t, []string{fixture(t, "readonly")}, Conditions{}, Options{}); res.Verdict != Ready {
+		t.Errorf("on a writable root: %s, want ready", res.Summary())
+	}
+	// The host's file systems are untouched: the test can still write next to the fixtures.
+	if err := os.WriteFile(filepath.Join(fixtureDir, "still-writable"), nil, 0o644); err != nil {
+		t.Errorf("host file system changed: %v", err)
+	}
+}
+
+// blackhole returns a local TCP address whose accept queue is full: a connection to it stays in
+// SYN_SENT, as one to a firewalled database does.
+func blackhole(t *testing.T) string {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	// Backlog 0 holds one connection; the kernel drops the SYNs of the next ones.
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "127.0.0.1:" + itoa(sa.(*syscall.SockaddrInet4).Port)
+	for i := 0; i < 2; i++ {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err != nil {
+			break
+		}
+		t.Cleanup(func() { c.Close() })
+	}
+	return addr
+}
+
+func TestHangDialing(t *testing.T) {
+	addr := blackhole(t)
+	m := marker(t)
+	res := probe(t, []string{fixture(t, "hang"), addr, m}, Conditions{}, Options{Timeout: 1500 * time.Millisecond})
+	if res.Verdict != Hung {
+		t.Fatalf("verdict %s, want hung", res.Verdict)
+	}
+	b := res.Blocked
+	if b == nil || b.Caller != "main.main" || !strings.HasPrefix(b.Call, "net.") {
+		t.Fatalf("blocked %+v, want main.main in a net call", b)
+	}
+	if len(b.Connecting) != 1 || !strings.HasPrefix(b.Connecting[0], addr+" (SYN_SENT") {
+		t.Errorf("connecting %v, want %s in SYN_SENT", b.Connecting, addr)
+	}
+	if left := processesWith(m); len(left) > 0 {
+		t.Errorf("processes left: %v", left)
+	}
+}
+
+func TestSetupErrors(t *testing.T) {
+	res := probe(t, []string{fixture(t, "works")}, Conditions{Dir: "/nonexistent/dir"}, Options{})
+	if res.Verdict != Failed || !strings.Contains(res.SetupError, "no such file or directory") {
+		t.Errorf("missing working directory: %s", res.Summary())
+	}
+	if _, err := Run(context.Background(), []string{"/nonexistent/server"}, Conditions{}, Options{}); err == nil {
+		t.Error("a missing program gave no error")
+	}
+	if _, err := Run(context.Background(), nil, Conditions{}, Options{}); err == nil {
+		t.Error("no program gave no error")
+	}
+}
+
+func TestCancel(t *testing.T) {
+	m := marker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := Run(ctx, []string{fixture(t, "hang"), blackhole(t), m}, Conditions{}, Options{Timeout: time.Minute})
+	if err == nil {
+		t.Fatal("cancelled probe returned no error")
+	}
+	if left := processesWith(m); len(left) > 0 {
+		t.Errorf("processes left after cancel: %v", left)
+	}
+}
