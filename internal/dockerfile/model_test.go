@@ -230,3 +230,45 @@ func TestWorkdirRoot(t *testing.T) {
 		t.Errorf("WORKDIR / = %q at %v", wd, pos)
 	}
 }
+
+func TestDefaultOutputFromModulePath(t *testing.T) {
+	tr := writeTree(t, map[string]string{
+		"Dockerfile": "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build\n" +
+			"FROM scratch\nCOPY --from=build /src/svc /svc\n",
+		"go.mod":  "module example.com/svc/v2\n\ngo 1.22\n",
+		"main.go": "package main\n",
+	})
+	files, notes := Load(tr)
+	if len(notes) != 0 {
+		t.Fatalf("notes %v", notes)
+	}
+	g := files[0].Stages[0].Runs[0].GoBuilds[0]
+	// The module root's binary is named after the module path (v2 skipped), not after /src.
+	if g.OutputAbs != "/src/svc" || g.OutputGuessed {
+		t.Errorf("go build output %q guessed %v", g.OutputAbs, g.OutputGuessed)
+	}
+	if bins := Model(files[0], files[0].Final()).Binaries; len(bins) != 1 || bins[0].Path != "/svc" {
+		t.Errorf("binaries = %+v", bins)
+	}
+	// Without a go.mod in the stage the directory's name is a guess, and says so.
+	f := Parse("Dockerfile", []byte("FROM golang:1.22\nWORKDIR /src\nRUN go build\n"))
+	if g := f.Stages[0].Runs[0].GoBuilds[0]; g.OutputAbs != "/src/src" || !g.OutputGuessed {
+		t.Errorf("guessed output %q %v", g.OutputAbs, g.OutputGuessed)
+	}
+}
+
+func TestXXGoIsACrossBuild(t *testing.T) {
+	f := Parse("Dockerfile", []byte("FROM --platform=$BUILDPLATFORM golang:1.22-alpine AS b\nRUN xx-apk add gcc musl-dev\nRUN xx-go build -o /app .\nFROM alpine\nCOPY --from=b /app /app\n"))
+	b := Model(f, f.Final()).Binaries[0]
+	if b.GOARCH.Origin != "xx-go" || !b.GOARCH.Unresolved || b.CGO != Unknown {
+		t.Errorf("xx-go binary = %+v", b)
+	}
+	if in := f.Stages[0].Runs[0].Installs; len(in) != 1 || in[0].Manager != "apk" {
+		t.Errorf("xx-apk install = %+v", in)
+	}
+	f = Parse("Dockerfile", []byte("FROM golang:1.22\nARG TARGETARCH=arm64\nRUN env CGO_ENABLED=1 GOARCH=${TARGETARCH} go build -o /app\n"))
+	g := f.Stages[0].Runs[0].GoBuilds[0]
+	if v := g.Env["GOARCH"]; v.Value != "arm64" || v.Unresolved || v.Pos != at(3, 23) {
+		t.Errorf("env wrapper GOARCH = %+v", v)
+	}
+}

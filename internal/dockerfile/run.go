@@ -31,8 +31,9 @@ type Run struct {
 type Value struct {
 	Value string
 	Pos   source.Pos
-	// Origin is "ENV", "ARG", "inline" (`VAR=x go build`), "export" or "default" (Go's own
-	// default when nothing sets it; Pos is then zero).
+	// Origin is "ENV", "ARG", "inline" (`VAR=x go build`), "export", "xx-go" (set by the
+	// tonistiigi/xx wrapper from TARGETPLATFORM) or "default" (Go's own default when nothing
+	// sets it; Pos is then zero).
 	Origin string
 	// Unresolved is true when the value refers to a variable with no known value.
 	Unresolved bool
@@ -55,6 +56,9 @@ type GoBuild struct {
 	Output      string
 	OutputAbs   string
 	OutputIsDir bool
+	// OutputGuessed is true when the binary's name had to be taken from the directory's name
+	// because no go.mod copied into the stage names the module.
+	OutputGuessed bool
 	// Tags are the -tags values; Ldflags is -ldflags as written.
 	Tags    []string
 	Ldflags string

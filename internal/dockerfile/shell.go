@@ -9,6 +9,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"golang.org/x/mod/modfile"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/shipshape-dev/shipshape/internal/source"
@@ -240,8 +241,12 @@ func word(w *syntax.Word) string {
 
 // value evaluates an assignment's word against the stage's ARG/ENV values and earlier exports.
 func (a *analysis) value(w *syntax.Word, origin string) Value {
-	raw := word(w)
-	v := Value{Value: raw, Pos: a.m.pos(w.Pos()), Origin: origin}
+	return a.eval(word(w), a.m.pos(w.Pos()), origin)
+}
+
+// eval evaluates raw text from the script (parameters kept as ${NAME}).
+func (a *analysis) eval(raw string, pos source.Pos, origin string) Value {
+	v := Value{Value: raw, Pos: pos, Origin: origin}
 	if strings.Contains(raw, "$(") {
 		v.Unresolved = true
 		return v
@@ -290,19 +295,20 @@ func (a *analysis) call(c *syntax.CallExpr) {
 	for i, w := range c.Args {
 		args[i] = word(w)
 	}
+	words := c.Args
 	env := a.env(c)
-	// Unwrap `sudo`, `env A=b`, `xx-go` wrappers.
+	// Unwrap `sudo` and `env A=b` wrappers.
 	for len(args) > 0 {
 		switch path.Base(args[0]) {
 		case "sudo", "nice", "time":
-			args = args[1:]
+			args, words = args[1:], words[1:]
 			continue
 		case "env":
-			args = args[1:]
+			args, words = args[1:], words[1:]
 			for len(args) > 0 && strings.Contains(args[0], "=") && !strings.HasPrefix(args[0], "-") {
 				k, v, _ := strings.Cut(args[0], "=")
-				env[k] = Value{Value: v, Pos: a.m.pos(c.Pos()), Origin: "inline"}
-				args = args[1:]
+				env[k] = a.eval(v, a.m.pos(words[0].Pos()), "inline")
+				args, words = args[1:], words[1:]
 			}
 			continue
 		}
@@ -314,6 +320,18 @@ func (a *analysis) call(c *syntax.CallExpr) {
 	pos := a.m.pos(c.Pos())
 	prog := path.Base(args[0])
 	rest := args[1:]
+	if prog == "xx-go" {
+		// tonistiigi/xx's wrapper sets GOOS and GOARCH from TARGETPLATFORM: a cross build
+		// unless the script sets them itself.
+		for _, k := range []string{"GOOS", "GOARCH"} {
+			if _, ok := env[k]; !ok {
+				env[k] = Value{Value: "${TARGETPLATFORM}", Pos: pos, Origin: "xx-go", Unresolved: true}
+			}
+		}
+	}
+	if strings.HasPrefix(prog, "xx-") && prog != "xx-go" { // xx-apk, xx-apt-get: target packages
+		prog = strings.TrimPrefix(prog, "xx-")
+	}
 	switch prog {
 	case "cd":
 		if len(rest) > 0 && !strings.Contains(rest[0], "$") {
@@ -412,46 +430,92 @@ func (a *analysis) goCmd(pos source.Pos, args []string, env map[string]Value) {
 		g.Packages = []string{"."}
 	}
 	g.ExtStatic, g.LinkExternal = ldflagsLinkage(a.p, g.Ldflags)
+	name, guessed := a.binaryName(g.Packages[0], g.Workdir)
 	switch {
 	case g.Output != "":
 		g.OutputIsDir = strings.HasSuffix(g.Output, "/")
 		g.OutputAbs = absPath(g.Workdir, g.Output)
 		if g.OutputIsDir { // -o dir/ writes dir/<name>
-			g.OutputAbs = path.Join(g.OutputAbs, pkgName(g.Packages[0], g.Workdir))
+			g.OutputAbs, g.OutputGuessed = path.Join(g.OutputAbs, name), guessed
 		}
 	case g.Install:
 		if gobin, ok := env["GOBIN"]; ok && !gobin.Unresolved && path.IsAbs(gobin.Value) {
-			g.OutputAbs = path.Join(gobin.Value, pkgName(g.Packages[0], g.Workdir))
+			g.OutputAbs, g.OutputGuessed = path.Join(gobin.Value, name), guessed
 		} else if strings.HasPrefix(a.ss.st.Base.Repo, "golang") || strings.HasSuffix(a.ss.st.Base.Repo, "/golang") {
-			g.OutputAbs = path.Join("/go/bin", pkgName(g.Packages[0], g.Workdir))
+			g.OutputAbs, g.OutputGuessed = path.Join("/go/bin", name), guessed
 		}
 	default:
-		g.OutputAbs = path.Join(g.Workdir, pkgName(g.Packages[0], g.Workdir))
+		g.OutputAbs, g.OutputGuessed = path.Join(g.Workdir, name), guessed
 	}
 	a.r.GoBuilds = append(a.r.GoBuilds, g)
 }
 
-// pkgName is the binary name go build picks: the last element of the package path, or of the
-// working directory for ".", with a major-version suffix (/v2) skipped.
-func pkgName(pkg, cwd string) string {
+// binaryName is the name go build gives the binary of pkg run in cwd: the first file's name
+// for `go build main.go`, else the last element of the package's import path (a major-version
+// suffix skipped). For a directory that is a module root the import path is the module path,
+// read from the go.mod the stage copied there; guessed is true when no go.mod says, and the
+// directory's own name stands in.
+func (a *analysis) binaryName(pkg, cwd string) (name string, guessed bool) {
 	pkg = strings.TrimSuffix(strings.TrimSuffix(pkg, "/..."), "@latest")
 	if i := strings.Index(pkg, "@"); i >= 0 {
 		pkg = pkg[:i]
 	}
-	if strings.HasSuffix(pkg, ".go") { // go build main.go names the binary after the first file
-		return strings.TrimSuffix(path.Base(pkg), ".go")
+	if strings.HasSuffix(pkg, ".go") {
+		return strings.TrimSuffix(path.Base(pkg), ".go"), false
 	}
-	if pkg == "." || pkg == "./" {
-		pkg = cwd
+	if pkg != "." && pkg != "./" && !strings.HasPrefix(pkg, "./") && !strings.HasPrefix(pkg, "../") && !path.IsAbs(pkg) {
+		return lastElem(pkg), false // an import path
 	}
-	pkg = strings.TrimSuffix(pkg, "/")
-	base := path.Base(pkg)
+	dir := strings.TrimSuffix(absPath(cwd, pkg), "/")
+	if mod := a.modulePathAt(dir); mod != "" {
+		return lastElem(mod), false
+	}
+	for d := path.Dir(dir); d != "/" && d != "."; d = path.Dir(d) {
+		if a.modulePathAt(d) != "" {
+			return lastElem(dir), false
+		}
+	}
+	return lastElem(dir), true
+}
+
+// lastElem is the last element of an import path, skipping a major-version suffix (/v2).
+func lastElem(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	base := path.Base(p)
 	if len(base) > 1 && base[0] == 'v' {
 		if _, err := strconv.Atoi(base[1:]); err == nil {
-			base = path.Base(path.Dir(pkg))
+			return path.Base(path.Dir(p))
 		}
 	}
 	return base
+}
+
+// modulePathAt is the module path of the go.mod the stage (or a stage it is built on) copied
+// from the build context into dir, "" when there is none or it cannot be read.
+func (a *analysis) modulePathAt(dir string) string {
+	if a.p.ctx == nil {
+		return ""
+	}
+	want := path.Join(dir, "go.mod")
+	for st := a.ss.st; st != nil; st = st.Base.FromStage {
+		for _, c := range st.Copies {
+			for _, pl := range c.Placed {
+				if pl.Dest != want || c.From != "" {
+					continue
+				}
+				tf := a.p.ctx.tree.Get(pl.Src)
+				if tf == nil {
+					return ""
+				}
+				data, err := a.p.ctx.tree.Read(tf)
+				if err != nil {
+					return ""
+				}
+				return modfile.ModulePath(data)
+			}
+		}
+	}
+	return ""
 }
 
 // ldflagsLinkage reads -extldflags -static and -linkmode external from an -ldflags value.
