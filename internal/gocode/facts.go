@@ -224,7 +224,9 @@ type FileUse struct {
 	Site
 	// Call is the function as written with its package's name, like "os.ReadFile",
 	// "template.ParseGlob" or "gin.LoadHTMLGlob" (methods are named by their package:
-	// "gin.Static", "viper.AddConfigPath").
+	// "gin.Static", "echo.Static", "viper.AddConfigPath"). For "viper.SetConfigName" Path is
+	// the base name viper looks for, with any of its extensions, in the AddConfigPath
+	// directories; for "godotenv.Load" without arguments it is ".env".
 	Call string
 	// Path is the resolved path as the code builds it ("" when Unresolved).
 	Path string

@@ -6,6 +6,13 @@
 // imports; from the main packages it follows imports within the tree's modules, their vendor
 // directories and local replace targets. The second fully parses only the packages that ship
 // and walks each file once, collecting every kind of fact; no syntax tree is kept.
+//
+// Limits, by design: no type-checking, so values are resolved from literals, constants and
+// variables of the same package, flag defaults, env fallbacks, + and Sprintf/Join of those; a
+// constant of another package stays unresolved (the fact says so). Generated files ("Code
+// generated … DO NOT EDIT.") count for imports but their bodies are not walked, and a file
+// without any trigger word (see triggers) is parsed only when its package needs it; syntax
+// errors in the bodies of files not parsed are therefore not noted.
 package gocode
 
 import (

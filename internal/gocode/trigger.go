@@ -12,16 +12,18 @@ var triggers = []string{
 	// environment
 	"Getenv", "LookupEnv", "ExpandEnv", "viper", `env:"`, `envconfig:"`, "envDefault",
 	// files
-	"Open", "ReadFile", "Stat", "Create", "WriteFile", "Mkdir", "ReadDir", "DirFS", "ParseFiles",
-	"ParseGlob", "LoadHTML", "Static", "Dir(", "ServeFile", "SetConfig", "AddConfigPath", "godotenv",
-	"go:embed",
+	"os.Open", "ReadFile", "os.Stat", "os.Lstat", "os.Create", "WriteFile", "os.Mkdir", "ReadDir",
+	"os.DirFS", "ParseFiles", "ParseGlob", "LoadHTML", ".Static", ".File(", "http.Dir(", "gin.Dir(",
+	"ServeFile", "SetConfig", "AddConfigPath", "godotenv", "go:embed",
 	// listeners and web frameworks
-	"Listen", "Addr", "gin", "echo", "fiber",
+	"Listen", "Addr", "gin.", "echo.", "fiber.", "http.Serve", ".Run(", ".Start(",
 	// TLS, endpoints
-	"https://", "wss://", "tls", "srv://", "rediss", "amqps", "sslmode", "localhost", "127.", "::1",
-	"aws-sdk-go", "cloud.google.com", "google.golang.org/api", "azure-sdk", "stripe-go",
+	"https://", "wss://", "tls.", "TLS", "srv://", "rediss", "amqps", "sslmode", "localhost",
+	"127.", "::1", "aws-sdk-go", "cloud.google.com", "google.golang.org/api", "azure-sdk",
+	"stripe-go",
 	// time zones, programs, pprof, temporary files
-	"LoadLocation", "exec", "pprof", "Temp", "Multipart", "FormFile",
+	"LoadLocation", "exec.", "pprof", "CreateTemp", "MkdirTemp", "TempFile", "TempDir",
+	"Multipart", "FormFile",
 }
 
 var triggerTrie = ahocorasick.NewTrieBuilder().AddStrings(triggers).Build()
