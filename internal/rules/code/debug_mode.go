@@ -58,6 +58,9 @@ func runDebugMode(p *rule.Pass) error {
 	}
 	reported := map[*gocode.Gin]bool{}
 	for _, prog := range g.Programs {
+		if !deployed(prog) {
+			continue
+		}
 		var engine *gocode.Gin
 		var debug *gocode.Gin
 		handled := false

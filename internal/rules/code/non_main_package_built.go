@@ -53,7 +53,7 @@ func runNonMainPackageBuilt(p *rule.Pass) error {
 	for _, nm := range g.NotMain {
 		// A package some program imports is a library, whatever its directory is called (the
 		// cobra layout keeps package cmd in cmd/).
-		if _, imported := g.Packages[nm.Pkg]; imported && ships(g, nm.Pkg) {
+		if _, imported := g.Packages[nm.Pkg]; imported && linked(g, nm.Pkg) {
 			continue
 		}
 		// Which directories are meant as commands: one directly under a cmd/ directory (the

@@ -4,6 +4,7 @@ package code
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -26,20 +27,45 @@ var Rules = []*rule.Rule{
 	MalformedGoMod,        // SS1009
 }
 
-// programsReaching returns the programs (binaries) that link the package at import path pkg.
-// Code that no program reaches does not ship, and findings about it would be noise.
+// devDirs are directory names under which a program is a development aid (an example, a demo,
+// a code generator, a test harness), not something a deployment runs. Run-time findings about
+// code that only such programs reach would be noise: a client library's examples/ connect to
+// localhost on purpose.
+var devDirs = map[string]bool{
+	"example": true, "examples": true, "_example": true, "_examples": true, "demo": true,
+	"demos": true, "sample": true, "samples": true, "hack": true, "tools": true, "scripts": true,
+	"test": true, "tests": true, "e2e": true, "bench": true, "benchmark": true, "benchmarks": true,
+}
+
+// deployed says whether a program is one a deployment would run: none of the directories on
+// its path (relative to the checked root) is a development directory.
+func deployed(p *gocode.Program) bool {
+	for _, seg := range strings.Split(p.Dir, "/") {
+		if devDirs[seg] {
+			return false
+		}
+	}
+	return true
+}
+
+// programsReaching returns the deployed programs (binaries) that link the package at import
+// path pkg. Code that no deployed program reaches does not ship, and findings about it would
+// be noise.
 func programsReaching(g *gocode.Facts, pkg string) []*gocode.Program {
 	var out []*gocode.Program
 	for _, p := range g.Programs {
-		if p.Reaches(pkg) {
+		if deployed(p) && p.Reaches(pkg) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// ships says whether some program links the package at import path pkg.
-func ships(g *gocode.Facts, pkg string) bool {
+// ships says whether some deployed program links the package at import path pkg.
+func ships(g *gocode.Facts, pkg string) bool { return len(programsReaching(g, pkg)) > 0 }
+
+// linked says whether any program of the tree, deployed or not, links the package.
+func linked(g *gocode.Facts, pkg string) bool {
 	for _, p := range g.Programs {
 		if p.Reaches(pkg) {
 			return true
