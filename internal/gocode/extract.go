@@ -823,8 +823,8 @@ func mentions(x ast.Expr, name string) bool {
 }
 
 func (w *walker) addFile(p token.Pos, callName string, v value, fc fileCall, c stmtCtx) {
-	u := &FileUse{Site: w.site(p), Call: callName, IsDir: fc.dir, Write: fc.write}
-	if v.known {
+	u := &FileUse{Site: w.site(p), Call: callName, IsDir: fc.dir, Write: fc.write, Flag: v.flag, Env: v.env}
+	if v.resolved() {
 		u.Path = v.s
 		u.Absolute = strings.HasPrefix(v.s, "/")
 		u.IsGlob = fc.glob || (callName == "template.ParseGlob" && strings.ContainsAny(v.s, "*?["))

@@ -87,7 +87,7 @@ type Module struct {
 	// "<version>" nor a "<version>/go.mod" line in go.sum. Empty when go.sum is absent: a
 	// missing go.sum is a fact of its own (HasGoSum).
 	MissingSums []Require
-	// Vendor is set when vendor/modules.txt exists next to go.mod.
+	// Vendor is set when vendor/modules.txt, or a vendor directory, exists next to go.mod.
 	Vendor *Vendor
 }
 
@@ -128,6 +128,9 @@ type Retract struct {
 type Vendor struct {
 	// File is the modules.txt path relative to the root.
 	File string
+	// Missing says the module has a vendor directory but no modules.txt: with go 1.14 or
+	// later the go command builds from vendor/ and finds every require inconsistent.
+	Missing bool
 	// Problems are the inconsistencies that make the go command stop with "inconsistent
 	// vendoring"; none when vendoring is consistent.
 	Problems []VendorProblem
@@ -228,10 +231,15 @@ type FileUse struct {
 	// the base name viper looks for, with any of its extensions, in the AddConfigPath
 	// directories; for "godotenv.Load" without arguments it is ".env".
 	Call string
-	// Path is the resolved path as the code builds it ("" when Unresolved).
+	// Path is the resolved path as the code builds it ("" when Unresolved). When it comes
+	// from a flag or an environment variable, Path is the default used when they are not set.
 	Path string
+	// Flag and Env name the command-line flag or environment variable the path comes from,
+	// if any.
+	Flag string
+	Env  string
 	// Unresolved says the path is computed from something this package cannot evaluate
-	// (a parameter, a function call, a flag value).
+	// (a parameter, a function call, a field, a constant of another package).
 	Unresolved bool
 	// IsGlob says Path is a glob pattern (ParseGlob, LoadHTMLGlob).
 	IsGlob bool

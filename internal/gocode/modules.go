@@ -74,6 +74,9 @@ func loadModule(t *tree.Tree, f *tree.File) (*Module, []source.Note) {
 		} else {
 			m.Vendor = checkVendor(m, mf, vf.Path, data)
 		}
+	} else if t.Exists(path.Join(dir, "vendor")) && m.Go != "" && semver.Compare("v"+m.Go, "v1.14") >= 0 {
+		m.Vendor = checkVendor(m, mf, path.Join(dir, "vendor/modules.txt"), nil)
+		m.Vendor.Missing = true
 	}
 	return m, notes
 }

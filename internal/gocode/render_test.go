@@ -60,6 +60,9 @@ func render(f *Facts) []string {
 			add("missingsum", r.Pos, "path", r.Path)
 		}
 		if m.Vendor != nil {
+			if m.Vendor.Missing {
+				add("vendormissing", m.PathPos, "file", m.Vendor.File)
+			}
 			for _, p := range m.Vendor.Problems {
 				add("vendor", p.Pos, "module", p.Module, "text", p.Text)
 			}
@@ -86,7 +89,7 @@ func render(f *Facts) []string {
 		if x.EmbeddedBy != nil {
 			emb = x.EmbeddedBy.Pos.String()
 		}
-		add("file", x.Pos, "call", x.Call, "path", x.Path, "unresolved", x.Unresolved, "glob", x.IsGlob, "dir", x.IsDir, "abs", x.Absolute, "write", x.Write, "optional", x.Optional, "embedded", emb)
+		add("file", x.Pos, "call", x.Call, "path", x.Path, "flag", x.Flag, "env", x.Env, "unresolved", x.Unresolved, "glob", x.IsGlob, "dir", x.IsDir, "abs", x.Absolute, "write", x.Write, "optional", x.Optional, "embedded", emb)
 	}
 	for _, x := range f.Embeds {
 		add("embed", x.Pos, "pattern", x.Pattern, "all", x.All, "var", x.Var, "files", x.Files, "err", x.Err)
