@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -59,7 +60,31 @@ type BaseInfo struct {
 	Workdir string
 	// PkgManager is apk, apt-get, microdnf, dnf or yum; "" when there is none.
 	PkgManager string
+	// Commands are programs known to be on the PATH; Absent are programs known not to be
+	// (curl on Alpine and Debian). Exhaustive says Commands is the complete list (scratch,
+	// distroless): anything else is absent.
+	Commands   []string
+	Absent     []string
+	Exhaustive bool
 }
+
+// Command lists per family. BusyBox provides Alpine's and busybox's; Debian and Ubuntu images
+// carry the "required" packages (coreutils, dash, bash, grep, sed, tar, gzip, findutils, mawk,
+// passwd, login) but not curl, wget, procps or iproute2; the golang images add
+// buildpack-deps:scm (curl, wget, git) and gcc/make; golang:*-alpine has neither git nor gcc.
+var (
+	coreutils = []string{"sh", "cat", "ls", "cp", "mv", "rm", "ln", "mkdir", "chmod", "chown", "echo", "env",
+		"sleep", "test", "true", "false", "id", "date", "head", "tail", "sort", "uniq", "wc", "tee", "basename",
+		"dirname", "readlink", "timeout", "grep", "sed", "tar", "gzip", "find", "xargs", "kill", "hostname"}
+	busyboxTools = append([]string{"ash", "wget", "nc", "ping", "ps", "awk", "vi", "netstat", "nslookup", "ip",
+		"which", "su", "adduser", "addgroup", "top"}, coreutils...)
+	debianTools   = append([]string{"bash", "dash", "awk", "su", "useradd", "groupadd", "which"}, coreutils...)
+	debianAbsent  = []string{"curl", "wget", "ps", "ip", "ping", "nc", "netstat", "git", "gcc", "make", "vi"}
+	alpineAbsent  = []string{"curl", "bash", "git", "gcc", "make", "useradd", "groupadd"}
+	golangTools   = append([]string{"curl", "wget", "git", "gcc", "make", "go"}, debianTools...)
+	golangAlpine  = append([]string{"go"}, busyboxTools...)
+	distrolessDbg = []string{"busybox"}
+)
 
 // The table. Sources: the images' published Dockerfiles and package lists —
 // distroless (github.com/GoogleContainerTools/distroless: static has ca-certificates, tzdata,
@@ -98,14 +123,16 @@ func normalizeRepo(repo string) string {
 // tags the table cannot place, yield Known false.
 func Lookup(ref string) BaseInfo {
 	b := lookup(ref)
-	b.Users = maps.Clone(b.Users) // callers may change their copy
+	// Callers may change their copy.
+	b.Users = maps.Clone(b.Users)
+	b.Commands, b.Absent = slices.Clone(b.Commands), slices.Clone(b.Absent)
 	return b
 }
 
 func lookup(ref string) BaseInfo {
 	if strings.EqualFold(ref, "scratch") {
 		return BaseInfo{Known: true, Family: "scratch", Libc: LibcNone, CABundle: No, Zoneinfo: No,
-			Shell: No, Passwd: No, Tmp: No, GCC: No, Workdir: "/"}
+			Shell: No, Passwd: No, Tmp: No, GCC: No, Workdir: "/", Exhaustive: true}
 	}
 	r, tag, _ := splitRef(ref)
 	repo := normalizeRepo(r)
@@ -126,11 +153,11 @@ func lookup(ref string) BaseInfo {
 		return ubuntu(tag)
 	case repo == "cgr.dev/chainguard/static" || repo == "chainguard/static":
 		return BaseInfo{Known: true, Family: "chainguard-static", Libc: LibcNone, CABundle: Yes, Zoneinfo: Yes,
-			Shell: No, Passwd: Yes, Tmp: Yes, GCC: No, Users: distrolessUsers, User: "65532", Workdir: "/"}
+			Shell: No, Passwd: Yes, Tmp: Yes, GCC: No, Users: distrolessUsers, User: "65532", Workdir: "/", Exhaustive: true}
 	case repo == "cgr.dev/chainguard/glibc-dynamic" || repo == "chainguard/glibc-dynamic":
 		// Rolling glibc (Wolfi), newer than any Debian release in the table.
 		return BaseInfo{Known: true, Family: "chainguard-glibc-dynamic", Libc: LibcGlibc, GlibcVersion: "2.38", GlibcAtLeast: true,
-			CABundle: Yes, Zoneinfo: Unknown, Shell: No, Passwd: Yes, Tmp: Yes, GCC: No, Users: distrolessUsers, User: "65532", Workdir: "/"}
+			CABundle: Yes, Zoneinfo: Unknown, Shell: No, Passwd: Yes, Tmp: Yes, GCC: No, Users: distrolessUsers, User: "65532", Workdir: "/", Exhaustive: true}
 	case repo == "golang":
 		return golang(tag)
 	case strings.Contains(repo, "ubi") && (strings.HasPrefix(repo, "registry.access.redhat.com/") || strings.HasPrefix(repo, "redhat/") || strings.HasPrefix(repo, "registry.redhat.io/")):
@@ -166,8 +193,10 @@ func distroless(name, tag string) BaseInfo {
 		b.User = "nonroot"
 		b.Workdir = "/home/nonroot"
 	}
+	b.Exhaustive = true
 	if strings.Contains(tag, "debug") {
 		b.Shell = Unknown // BusyBox at /busybox/sh, not /bin/sh
+		b.Exhaustive, b.Commands = false, distrolessDbg
 	}
 	return b
 }
@@ -188,7 +217,7 @@ func alpineVersion(tag string) int {
 
 func alpine(tag string) BaseInfo {
 	b := BaseInfo{Known: true, Family: "alpine", Libc: LibcMusl, Zoneinfo: No, Shell: Yes, Passwd: Yes,
-		Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", PkgManager: "apk"}
+		Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", PkgManager: "apk", Commands: busyboxTools, Absent: alpineAbsent}
 	switch v := alpineVersion(tag); {
 	case tag == "" || tag == "latest" || tag == "edge" || v >= 13:
 		b.CABundle = Yes
@@ -203,7 +232,7 @@ func alpine(tag string) BaseInfo {
 
 func busybox(tag string) BaseInfo {
 	b := BaseInfo{Known: true, Family: "busybox", Libc: LibcUnknown, CABundle: No, Zoneinfo: No, Shell: Yes,
-		Passwd: Yes, Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/"}
+		Passwd: Yes, Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", Commands: busyboxTools, Absent: alpineAbsent}
 	switch {
 	case strings.Contains(tag, "musl"):
 		b.Libc = LibcMusl
@@ -228,7 +257,8 @@ func debian(tag string) BaseInfo {
 		return BaseInfo{}
 	}
 	b := BaseInfo{Known: true, Family: "debian", Distro: "debian " + release, Libc: LibcGlibc, GlibcVersion: g,
-		CABundle: No, Zoneinfo: Yes, Shell: Yes, Passwd: Yes, Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", PkgManager: "apt-get"}
+		CABundle: No, Zoneinfo: Yes, Shell: Yes, Passwd: Yes, Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", PkgManager: "apt-get",
+		Commands: debianTools, Absent: debianAbsent}
 	if release == "bookworm" || release == "trixie" {
 		b.Zoneinfo = No
 	}
@@ -248,7 +278,8 @@ func ubuntu(tag string) BaseInfo {
 		return BaseInfo{}
 	}
 	b := BaseInfo{Known: true, Family: "ubuntu", Distro: "ubuntu " + v, Libc: LibcGlibc, GlibcVersion: g,
-		CABundle: No, Zoneinfo: No, Shell: Yes, Passwd: Yes, Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", PkgManager: "apt-get"}
+		CABundle: No, Zoneinfo: No, Shell: Yes, Passwd: Yes, Tmp: Yes, GCC: No, Users: baseUsers, Workdir: "/", PkgManager: "apt-get",
+		Commands: debianTools, Absent: debianAbsent}
 	if g == "2.39" {
 		b.Users = map[string]int{"root": 0, "nobody": 65534, "ubuntu": 1000}
 	}
@@ -259,7 +290,7 @@ func ubuntu(tag string) BaseInfo {
 func golang(tag string) BaseInfo {
 	version, variant, _ := strings.Cut(tag, "-")
 	b := BaseInfo{Known: true, Family: "golang", Libc: LibcGlibc, CABundle: Yes, Zoneinfo: Unknown, Shell: Yes,
-		Passwd: Yes, Tmp: Yes, GCC: Yes, Users: baseUsers, Workdir: "/go", PkgManager: "apt-get"}
+		Passwd: Yes, Tmp: Yes, GCC: Yes, Users: baseUsers, Workdir: "/go", PkgManager: "apt-get", Commands: golangTools}
 	if strings.HasPrefix(version, "alpine") || version == "latest" || version == "" { // golang:alpine3.21
 		variant, version = version, ""
 		if variant == "latest" {
@@ -269,6 +300,7 @@ func golang(tag string) BaseInfo {
 	switch {
 	case strings.HasPrefix(variant, "alpine"):
 		b.Family, b.Libc, b.GCC, b.PkgManager, b.Zoneinfo = "golang-alpine", LibcMusl, No, "apk", No
+		b.Commands, b.Absent = golangAlpine, alpineAbsent
 		if v := strings.TrimPrefix(variant, "alpine"); v != "" {
 			b.Distro = "alpine " + v
 		}

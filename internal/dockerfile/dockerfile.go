@@ -23,7 +23,7 @@
 //   - Model(f, stage) is the image the stage produces: Base (the table in bases.go, Lookup),
 //     Libc/LibcFamily/GlibcVersion, CABundle, Zoneinfo, Shell, Passwd, Tmp (each a Prop: Yes,
 //     No or Unknown with the Pos that established it), Users/HasUser, Paths (PathInfo with
-//     owner and mode), Packages, WorkingDir(), RunAs(), Env, Entrypoint, Cmd, Expose,
+//     owner and mode), Packages, HasCommand(name), WorkingDir(), RunAs(), Env, Entrypoint, Cmd, Expose,
 //     Healthcheck, Volumes, Arch, and Binaries: each Go binary with its GoBuild, builder
 //     BaseInfo, effective CGO (explicit or Go's default), predicted Static linkage,
 //     NetgoOsusergo, GOOS and GOARCH.

@@ -493,3 +493,46 @@ func (im *Image) RunAs() (user string, pos source.Pos, known bool) {
 	}
 	return im.Base.User, im.BasePos, im.Base.Known
 }
+
+// binDirs are where a command named without a path is looked up.
+var binDirs = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+
+// HasCommand says whether the program name (a bare name looked up on the PATH, or an absolute
+// path) exists in the image, with the position that says so: a copy or install, the FROM of a
+// base that has it or is known to lack it; Unknown when the table does not say.
+func (im *Image) HasCommand(name string) (Tri, source.Pos) {
+	if path.IsAbs(name) {
+		if pi, ok := im.Paths[path.Clean(name)]; ok {
+			return Yes, pi.Pos
+		}
+		if name == "/bin/sh" && im.Shell.State != Unknown {
+			return im.Shell.State, im.Shell.Pos
+		}
+		name = path.Base(name)
+	}
+	for _, d := range binDirs {
+		if pi, ok := im.Paths[path.Join(d, name)]; ok {
+			return Yes, pi.Pos
+		}
+	}
+	if pos, ok := im.Packages[name]; ok {
+		return Yes, pos
+	}
+	if name == "sh" && im.Shell.State != Unknown {
+		return im.Shell.State, im.Shell.Pos
+	}
+	b := im.Base
+	switch {
+	case !b.Known:
+		return Unknown, im.BasePos
+	case slices.Contains(b.Commands, name):
+		return Yes, im.BasePos
+	case b.Exhaustive || slices.Contains(b.Absent, name):
+		if len(im.Packages) > 0 && !b.Exhaustive {
+			// An installed package may bring the program under another package's name.
+			return Unknown, im.BasePos
+		}
+		return No, im.BasePos
+	}
+	return Unknown, im.BasePos
+}

@@ -272,3 +272,44 @@ func TestXXGoIsACrossBuild(t *testing.T) {
 		t.Errorf("env wrapper GOARCH = %+v", v)
 	}
 }
+
+func TestHasCommand(t *testing.T) {
+	f := Parse("Dockerfile", []byte(`FROM golang:1.22 AS build
+RUN CGO_ENABLED=0 go build -o /out/app .
+FROM alpine:3.20
+RUN apk add --no-cache curl
+COPY --from=build /out/app /usr/local/bin/app
+FROM debian:bookworm-slim AS deb
+FROM gcr.io/distroless/static-debian12 AS dl
+COPY --from=build /out/app /app
+`))
+	alpine, deb, dl := Model(f, f.Stages[1]), Model(f, f.Stages[2]), Model(f, f.Stages[3])
+	cases := []struct {
+		im   *Image
+		name string
+		want Tri
+		line int
+	}{
+		{alpine, "curl", Yes, 4},
+		{alpine, "wget", Yes, 3},
+		{alpine, "bash", Unknown, 3}, // a package was installed: it may bring bash along
+		{alpine, "app", Yes, 5},
+		{alpine, "/usr/local/bin/app", Yes, 5},
+		{alpine, "/bin/sh", Yes, 3},
+		{deb, "curl", No, 6},
+		{deb, "bash", Yes, 6},
+		{deb, "ruby", Unknown, 6},
+		{dl, "sh", No, 7},
+		{dl, "wget", No, 7},
+		{dl, "/app", Yes, 8},
+	}
+	for _, c := range cases {
+		if got, pos := c.im.HasCommand(c.name); got != c.want || pos.Line != c.line {
+			t.Errorf("%s: HasCommand(%q) = %v at %v, want %v at line %d", c.im.Base.Family, c.name, got, pos, c.want, c.line)
+		}
+	}
+	unknown := Parse("Dockerfile", []byte("FROM myorg/base\n"))
+	if got, _ := Model(unknown, unknown.Final()).HasCommand("curl"); got != Unknown {
+		t.Errorf("unknown base: curl %v", got)
+	}
+}
