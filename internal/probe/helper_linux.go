@@ -32,8 +32,9 @@ type helperSpec struct {
 	NoFile uint64 `json:"nofile"`
 	// ReadOnly remounts the disk file systems read-only (the helper is in its own mount
 	// namespace); Writable get an empty tmpfs each.
-	ReadOnly bool     `json:"readonly"`
-	Writable []string `json:"writable"`
+	ReadOnly  bool     `json:"readonly"`
+	Writable  []string `json:"writable"`
+	ReadWrite []string `json:"readwrite"`
 	// LoopbackUp brings lo up (the helper is in its own network namespace).
 	LoopbackUp bool `json:"lo"`
 	// Cgroups are the cgroup.procs files to join.
@@ -70,7 +71,7 @@ func runHelper(spec string) {
 		}
 	}
 	if s.ReadOnly {
-		if err := readOnlyRoot(s.Writable); err != nil {
+		if err := readOnlyRoot(s.Writable, s.ReadWrite); err != nil {
 			fail("%v", err)
 		}
 	}
@@ -145,7 +146,16 @@ var virtualFS = map[string]bool{
 // readOnlyRoot remounts every mount of the namespace read-only except the virtual file systems
 // and /dev, /proc, /sys, then mounts an empty tmpfs on each writable path. The mount namespace
 // is the helper's own (exec.Cmd unshared it and made it private), so the host is unaffected.
-func readOnlyRoot(writable []string) error {
+func readOnlyRoot(writable, readWrite []string) error {
+	keepRW := map[string]bool{}
+	for _, p := range readWrite {
+		// A bind mount of the path onto itself makes it a mount of its own, which the loop
+		// below leaves writable.
+		if err := unix.Mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("keeping %s writable: %v", p, err)
+		}
+		keepRW[p] = true
+	}
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
 		return fmt.Errorf("reading the mounts: %v", err)
@@ -171,7 +181,7 @@ func readOnlyRoot(writable []string) error {
 		}
 		fstype := fields[sep+1]
 		if virtualFS[fstype] || mp == "/dev" || strings.HasPrefix(mp, "/dev/") || strings.HasPrefix(mp, "/proc/") ||
-			mp == "/proc" || mp == "/sys" || strings.HasPrefix(mp, "/sys/") {
+			mp == "/proc" || mp == "/sys" || strings.HasPrefix(mp, "/sys/") || keepRW[mp] {
 			continue
 		}
 		points = append(points, mp)

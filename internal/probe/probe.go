@@ -47,6 +47,9 @@ type Conditions struct {
 	// --tmpfs).
 	ReadOnlyRoot bool
 	Writable     []string
+	// ReadWrite are existing paths that stay writable, as they are, on a read-only root
+	// (systemd's ReadWritePaths=, StateDirectory=).
+	ReadWrite []string
 	// Why says where each condition came from, by name ("user": "k8s/app.yaml:21 runAsUser").
 	Why map[string]string
 }

@@ -92,7 +92,7 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	if c.ReadOnlyRoot {
 		if root {
 			flags |= syscall.CLONE_NEWNS
-			spec.ReadOnly, spec.Writable = true, c.Writable
+			spec.ReadOnly, spec.Writable, spec.ReadWrite = true, c.Writable, c.ReadWrite
 		} else {
 			res.Notes = append(res.Notes, "read-only root not simulated: a mount namespace needs root")
 		}
@@ -265,7 +265,7 @@ func healthy(ctx context.Context, c *http.Client, url string) bool {
 }
 
 // resolveUser decides who runs the service: the conditions' user, or nobody when the caller is
-// root; root only with allowRoot.
+// root and the conditions name no user; root only when named and allowed.
 func resolveUser(u *User, root, allowRoot bool) (*User, string, error) {
 	if !root {
 		me := &User{UID: os.Getuid(), GID: os.Getgid()}
@@ -278,9 +278,6 @@ func resolveUser(u *User, root, allowRoot bool) (*User, string, error) {
 		return me, "", nil
 	}
 	if u == nil {
-		if allowRoot {
-			return &User{UID: 0, GID: 0, Name: "root"}, "", nil
-		}
 		return &User{UID: Nobody, GID: Nobody, Name: "nobody"}, "", nil
 	}
 	if u.UID == 0 && !allowRoot {
