@@ -206,7 +206,7 @@ func (c *comparison) user() {
 		if b.User != "" {
 			name += " (" + b.User + ")"
 		} else {
-			name += ", which /etc/passwd does not name (HOME is unset for it)"
+			name += ", which /etc/passwd does not name"
 		}
 		c.add("SS2008", true, "identity.uid", fmt.Sprint(a.UID), fmt.Sprint(b.UID),
 			fmt.Sprintf("B runs as %s, A as root: paths only root may write (its home, /var, /etc, the working directory) fail with permission denied", name),
@@ -224,8 +224,13 @@ func hasUser(s *host.Snapshot, name string) bool {
 }
 
 // systemMount says a mount point belongs to the kernel's interfaces, which containers mount
-// read-only as a rule and services do not write.
+// read-only as a rule, or is one of the files a container runtime bind-mounts (read-only with
+// docker run --read-only): services do not write them.
 func systemMount(p string) bool {
+	switch p {
+	case "/etc/hostname", "/etc/hosts", "/etc/resolv.conf":
+		return true
+	}
 	for _, pre := range []string{"/proc", "/sys", "/dev"} {
 		if p == pre || strings.HasPrefix(p, pre+"/") {
 			return true
