@@ -110,6 +110,9 @@ func Load(t *tree.Tree) ([]*File, []source.Note) {
 	var files []*File
 	var notes []source.Note
 	for _, tf := range t.OfKind(tree.Dockerfile) {
+		if inGoVendor(t, tf.Path) {
+			continue // a dependency's Dockerfile, not this project's deployment
+		}
 		switch kindOfName(tf.Path) {
 		case notDockerfile:
 			continue
@@ -253,4 +256,15 @@ func countExisting(t *tree.Tree, dir string, srcs []string) int {
 		}
 	}
 	return n
+}
+
+// inGoVendor says whether rel lies in a Go vendor directory (one holding modules.txt).
+func inGoVendor(t *tree.Tree, rel string) bool {
+	segs := strings.Split(rel, "/")
+	for i, seg := range segs[:len(segs)-1] {
+		if seg == "vendor" && t.Get(strings.Join(append(segs[:i:i], "vendor", "modules.txt"), "/")) != nil {
+			return true
+		}
+	}
+	return false
 }

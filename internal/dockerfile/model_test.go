@@ -135,15 +135,17 @@ func writeTree(t *testing.T, files map[string]string) *tree.Tree {
 
 func TestLoadSelection(t *testing.T) {
 	tr := writeTree(t, map[string]string{
-		"Dockerfile":            "FROM alpine\nCOPY testdata /fixtures\nCOPY bin/app /app\n",
-		"testdata/x.json":       "{}",
-		"Dockerfile.md":         "# how to build\n",
-		"dockerfile-lint.yml":   "rules: {}\n",
-		"deploy/Dockerfile.tpl": "FROM {{ .Base }}\n",
-		"gen/Dockerfile":        "FROM {{ .Base }}\nRUN {{ .Cmd }}\n",
-		"app.dockerfile":        "FROM scratch\n",
-		"Containerfile":         "FROM scratch\n",
-		"binary/Dockerfile":     "\x00\x01\x02",
+		"Dockerfile":                        "FROM alpine\nCOPY testdata /fixtures\nCOPY bin/app /app\n",
+		"testdata/x.json":                   "{}",
+		"Dockerfile.md":                     "# how to build\n",
+		"dockerfile-lint.yml":               "rules: {}\n",
+		"deploy/Dockerfile.tpl":             "FROM {{ .Base }}\n",
+		"gen/Dockerfile":                    "FROM {{ .Base }}\nRUN {{ .Cmd }}\n",
+		"app.dockerfile":                    "FROM scratch\n",
+		"Containerfile":                     "FROM scratch\n",
+		"binary/Dockerfile":                 "\x00\x01\x02",
+		"vendor/modules.txt":                "# example.com/dep v1.0.0\n",
+		"vendor/example.com/dep/Dockerfile": "FROM alpine\n",
 	})
 	files, notes := Load(tr)
 	var names []string
