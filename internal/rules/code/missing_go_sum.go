@@ -34,7 +34,8 @@ the developer's machine when an earlier ` + "`go get`" + ` or ` + "`go mod tidy`
 
 **How to fix.** Run ` + "`go mod tidy`" + ` and commit go.sum; make sure the Dockerfile copies go.sum
 next to go.mod before ` + "`go mod download`" + `. Modules vendored with ` + "`go mod vendor`" + ` do not need
-go.sum at build time and are not reported.`,
+go.sum at build time and are not reported, nor are modules of a go.work workspace (whose
+go.work.sum may hold the checksums).`,
 	Fix:     "Run go mod tidy and commit go.sum (and copy it into the build stage together with go.mod).",
 	Symptom: "missing go.sum entry for module providing package …",
 	Signatures: []rule.Signature{
@@ -54,6 +55,11 @@ func runMissingGoSum(p *rule.Pass) error {
 		// Vendored builds read vendor/, not the module cache, and do not check go.sum; a module
 		// that does not parse is SS1009's.
 		if m.ParseError != nil || m.Vendor != nil || !hasProgram(p.Project.Go, m) {
+			continue
+		}
+		// In workspace mode the go command also accepts the checksums of go.work.sum, which
+		// the facts do not read: not guessed.
+		if inWorkspace(p.Project.Tree, m.Dir) {
 			continue
 		}
 		sum := path.Join(m.Dir, "go.sum")

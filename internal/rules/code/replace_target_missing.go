@@ -20,7 +20,7 @@ var ReplaceTargetMissing = &rule.Rule{
 
 or, when the directory exists but is not a module,
 
-    go: example.com/dep@v0.0.0 (replaced by ./dep): reading dep/go.mod: open /src/dep/go.mod: no such file or directory
+    main.go:4:2: module ./dep: reading dep/go.mod: open /src/dep/go.mod: no such file or directory
 
 **Why.** ` + "`replace example.com/dep => ../dep`" + ` tells the go command to take the module from a
 directory, which must hold a go.mod. Such lines are added for local development (a sibling
