@@ -9,6 +9,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/shipshape-dev/shipshape/internal/catalog"
 	"github.com/shipshape-dev/shipshape/internal/report"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/source"
@@ -225,4 +226,32 @@ func firstKey(m map[string]string) string {
 		return k
 	}
 	return ""
+}
+
+// TestSARIFWithTheCatalog describes every rule of the real catalog: the document must validate
+// and each rule must carry its title, doc and default level.
+func TestSARIFWithTheCatalog(t *testing.T) {
+	all := catalog.All()
+	r := &report.Report{Root: ".", Rules: all}
+	for _, ru := range all {
+		r.Findings = append(r.Findings, rule.Finding{ID: ru.ID, Class: ru.Class, Severity: ru.Severity,
+			Pos: source.Pos{File: "main.go", Line: 1, Col: 1}, Message: ru.Title, Fix: ru.Fix, Symptom: ru.Symptom})
+	}
+	b := format(t, "sarif", r, report.Options{ToolVersion: "dev"})
+	if err := validate(t, sarifSchema(t), b); err != nil {
+		t.Fatalf("SARIF with the catalog does not validate: %v", err)
+	}
+	d := decodeSARIF(t, b)
+	rules := d.Runs[0].Tool.Driver.Rules
+	if len(rules) != len(all) {
+		t.Fatalf("%d rules in SARIF, %d in the catalog", len(rules), len(all))
+	}
+	for i, sr := range rules {
+		if sr.ID != all[i].ID || sr.ShortDescription.Text == "" || sr.FullDescription.Markdown == "" || sr.Help.Text == "" || sr.DefaultConfiguration.Level == "" {
+			t.Errorf("rule %s is not fully described: %+v", all[i].ID, sr)
+		}
+		if res := d.Runs[0].Results[i]; res.RuleIndex == nil || *res.RuleIndex != i {
+			t.Errorf("result %d does not point at rule %d", i, i)
+		}
+	}
 }
