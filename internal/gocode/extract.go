@@ -29,6 +29,18 @@ type extraction struct {
 	// helpers of other packages.
 	helpers map[string]envHelper
 	foreign []foreignCall
+	// consts are the package's exported constants (and never-reassigned variables) with a
+	// constant string value; refs the facts waiting for constants of other packages; rest
+	// the files left unparsed, read for constants if another package needs them.
+	consts map[string]string
+	refs   []refPatch
+	rest   []srcFile
+}
+
+// refPatch completes a fact once the cross-package references in tmpl are known.
+type refPatch struct {
+	tmpl  string
+	apply func(s string)
 }
 
 type viperKey struct {
@@ -93,6 +105,7 @@ func walkPackage(pkg, dir string, fset *token.FileSet, asts []*ast.File) *extrac
 	}
 	ps := buildPkgScope(asts, scopes)
 	x.scope = ps
+	x.consts = exportedConsts(ps)
 	for i, af := range asts {
 		func() {
 			defer func() {
@@ -146,7 +159,7 @@ func syntaxNote(file string, err error) source.Note {
 
 // buildPkgScope collects the package-level declarations the evaluator resolves names against.
 func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
-	ps := &pkgScope{values: map[string]ast.Expr{}, flagVars: map[string]*ast.CallExpr{}, kinds: map[string]kind{}, envHelpers: map[string]envHelper{}, declared: map[string]bool{}}
+	ps := &pkgScope{values: map[string]ast.Expr{}, flagVars: map[string]*ast.CallExpr{}, kinds: map[string]kind{}, envHelpers: map[string]envHelper{}, declared: map[string]bool{}, valueScope: map[string]*fileScope{}}
 	reassigned := map[string]bool{}
 	for i, f := range files {
 		fs := scopes[i]
@@ -163,6 +176,7 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 							ps.declared[n.Name] = true
 							if len(s.Values) == len(s.Names) {
 								ps.values[n.Name] = s.Values[j]
+								ps.valueScope[n.Name] = fs
 								if k == "" {
 									ev := &evaluator{fs: fs, pkg: ps}
 									k = ev.kindOf(s.Values[j])
@@ -256,6 +270,39 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 		ps.viper = ps.viper || k == kindViper
 	}
 	return ps
+}
+
+// exportedConsts evaluates the exported package-level values that are constant strings.
+func exportedConsts(ps *pkgScope) map[string]string {
+	var out map[string]string
+	for name, expr := range ps.values {
+		if !ast.IsExported(name) {
+			continue
+		}
+		ev := &evaluator{fs: ps.valueScope[name], pkg: ps}
+		if v := ev.eval(expr); v.known {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = v.s
+		}
+	}
+	return out
+}
+
+// constsOf parses files only for their exported constants.
+func constsOf(files []srcFile) map[string]string {
+	fset := token.NewFileSet()
+	var asts []*ast.File
+	var scopes []*fileScope
+	for _, f := range files {
+		af, _ := safeParse(fset, f)
+		if af != nil {
+			asts = append(asts, af)
+			scopes = append(scopes, newFileScope(af))
+		}
+	}
+	return exportedConsts(buildPkgScope(asts, scopes))
 }
 
 // envHelperOf recognises func getEnv(key, fallback string) string { … os.Getenv(key) … }.
@@ -645,6 +692,9 @@ func (w *walker) call(call *ast.CallExpr, c stmtCtx) {
 				l.Name = v.s
 			} else {
 				l.Unresolved = true
+				if v.ref {
+					w.x.refs = append(w.x.refs, refPatch{tmpl: v.s, apply: func(s string) { l.Name, l.Unresolved = s, false }})
+				}
 			}
 			w.x.facts.Locations = append(w.x.facts.Locations, l)
 		}
@@ -660,6 +710,9 @@ func (w *walker) call(call *ast.CallExpr, c stmtCtx) {
 				e.Name = v.s
 			} else {
 				e.Unresolved = true
+				if v.ref {
+					w.x.refs = append(w.x.refs, refPatch{tmpl: v.s, apply: func(s string) { e.Name, e.Unresolved = s, false }})
+				}
 			}
 			w.x.facts.Execs = append(w.x.facts.Execs, e)
 		}
@@ -824,11 +877,18 @@ func mentions(x ast.Expr, name string) bool {
 
 func (w *walker) addFile(p token.Pos, callName string, v value, fc fileCall, c stmtCtx) {
 	u := &FileUse{Site: w.site(p), Call: callName, IsDir: fc.dir, Write: fc.write, Flag: v.flag, Env: v.env}
-	if v.resolved() {
-		u.Path = v.s
-		u.Absolute = strings.HasPrefix(v.s, "/")
-		u.IsGlob = fc.glob || (callName == "template.ParseGlob" && strings.ContainsAny(v.s, "*?["))
-	} else {
+	set := func(s string) {
+		u.Path, u.Unresolved = s, false
+		u.Absolute = strings.HasPrefix(s, "/")
+		u.IsGlob = fc.glob || (callName == "template.ParseGlob" && strings.ContainsAny(s, "*?["))
+	}
+	switch {
+	case v.ref:
+		u.Unresolved = true
+		w.x.refs = append(w.x.refs, refPatch{tmpl: v.s, apply: set})
+	case v.resolved():
+		set(v.s)
+	default:
 		u.Unresolved = true
 	}
 	u.Optional = fc.optional || c.optional || (c.dropped && fc.errorful)
@@ -852,6 +912,9 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 		r.Name = v.s
 	} else {
 		r.Unresolved = true
+		if v.ref {
+			w.x.refs = append(w.x.refs, refPatch{tmpl: v.s, apply: func(s string) { r.Name, r.Unresolved = s, false }})
+		}
 	}
 	if d, ok := w.defaulted[call]; ok {
 		r.HasDefault, r.Default = true, d.s
@@ -1006,7 +1069,25 @@ func (w *walker) listener(call *ast.CallExpr, addr ast.Expr, via string, tls, de
 }
 
 func (w *walker) addListener(site Site, via string, v value, tls, defaultMux bool) *Listener {
-	l := &Listener{Site: site, Via: via, TLS: tls, DefaultMux: defaultMux, PortFromEnv: v.env, Flag: v.flag}
+	l := &Listener{Site: site, Via: via, TLS: tls, DefaultMux: defaultMux}
+	if v.ref {
+		l.Unresolved = true
+		w.x.refs = append(w.x.refs, refPatch{tmpl: v.s, apply: func(s string) {
+			r := v
+			r.s, r.ref, r.known = s, false, v.env == "" && v.flag == ""
+			l.Unresolved = false
+			fillListener(l, r)
+		}})
+	} else {
+		fillListener(l, v)
+	}
+	w.x.facts.Listeners = append(w.x.facts.Listeners, l)
+	return l
+}
+
+// fillListener sets the address fields of l from an evaluated address.
+func fillListener(l *Listener, v value) {
+	l.PortFromEnv, l.Flag = v.env, v.flag
 	switch {
 	case v.resolved():
 		l.Addr = v.s
@@ -1023,8 +1104,6 @@ func (w *walker) addListener(site Site, via string, v value, tls, defaultMux boo
 			l.AllInterfaces = l.Host == "" || l.Host == "0.0.0.0" || l.Host == "::"
 		}
 	}
-	w.x.facts.Listeners = append(w.x.facts.Listeners, l)
-	return l
 }
 
 // splitAddr splits host:port; a named port (http, https) is given its number.

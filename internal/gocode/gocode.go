@@ -128,6 +128,7 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 			}
 		}
 	}
+	resolveRefs(shipped, results)
 	facts.Env = append(facts.Env, viperReads(viper, keys)...)
 	facts.Env = append(facts.Env, tagReads(tags, imported)...)
 	expandEmbeds(t, l, facts.Embeds)
@@ -319,6 +320,7 @@ func (u *unit) finish() {
 		}
 	}
 	var x *extraction
+	parsedRest := false
 	if len(asts) > 0 {
 		x = walkPackage(u.d.path, u.d.dir, u.fset, asts)
 		if len(u.rest) > 0 && (x.scope.missed || len(x.scope.envHelpers) > 0) {
@@ -351,9 +353,68 @@ func (u *unit) finish() {
 		}
 	}
 	x.scope = nil
+	if !parsedRest {
+		x.rest = u.rest
+	}
 	x.notes = append(u.notes, x.notes...)
 	u.result = x
 	u.asts, u.rest = nil, nil
+}
+
+// resolveRefs completes the facts that use exported constants of other packages of the tree
+// (config.DefaultAddr). A package whose constants live in files the second pass did not parse
+// has those files parsed now, for their declarations only.
+func resolveRefs(shipped []*pkgDir, results []*extraction) {
+	byPath := map[string]int{}
+	for i, d := range shipped {
+		if _, dup := byPath[d.path]; !dup {
+			byPath[d.path] = i
+		}
+	}
+	lookup := func(ref string) (string, bool) {
+		dot := strings.LastIndexByte(ref, '.')
+		if dot < 0 {
+			return "", false
+		}
+		i, ok := byPath[ref[:dot]]
+		if !ok {
+			return "", false
+		}
+		x, name := results[i], ref[dot+1:]
+		if v, ok := x.consts[name]; ok {
+			return v, true
+		}
+		if len(x.rest) > 0 {
+			for k, v := range constsOf(x.rest) {
+				if x.consts == nil {
+					x.consts = map[string]string{}
+				}
+				x.consts[k] = v
+			}
+			x.rest = nil
+			v, ok := x.consts[name]
+			return v, ok
+		}
+		return "", false
+	}
+	for _, x := range results {
+		for _, p := range x.refs {
+			parts := strings.Split(p.tmpl, refMark)
+			ok := true
+			for k := 1; k < len(parts); k += 2 {
+				v, found := lookup(parts[k])
+				if !found {
+					ok = false
+					break
+				}
+				parts[k] = v
+			}
+			if ok {
+				p.apply(strings.Join(parts, ""))
+			}
+		}
+		x.refs, x.rest = nil, nil
+	}
 }
 
 // oneSyntaxNote keeps one syntax-error note a file: the header pass and the full parse may both

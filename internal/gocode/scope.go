@@ -18,10 +18,19 @@ type value struct {
 	// envDefault says the text holds a default used when env is empty.
 	envDefault bool
 	flag       string // the command-line flag the value comes from; s holds its default
+	// ref says s holds references to constants of other packages of the tree, each as
+	// "\x00<import path>.<Name>\x00", filled in once every package is read (see resolveRefs).
+	ref bool
 }
+
+// refMark opens and closes a cross-package reference inside value.s.
+const refMark = "\x00"
 
 // resolved says the text is usable: a constant, or a default of an env var or flag.
 func (v value) resolved() bool { return v.known || v.envDefault || v.flag != "" }
+
+// resolvable says the text is usable once cross-package references are filled in.
+func (v value) resolvable() bool { return v.resolved() || v.ref }
 
 // assign is one assignment to a local name.
 type assign struct {
@@ -65,7 +74,8 @@ type envHelper struct {
 
 // pkgScope is what the files of one package declare at the top level.
 type pkgScope struct {
-	values     map[string]ast.Expr // constants, and variables never reassigned
+	values     map[string]ast.Expr   // constants, and variables never reassigned
+	valueScope map[string]*fileScope // the file each value is declared in
 	flagVars   map[string]*ast.CallExpr
 	kinds      map[string]kind // package variables, struct fields and function results by name
 	envHelpers map[string]envHelper
@@ -325,6 +335,13 @@ func (e *evaluator) eval(x ast.Expr) value {
 		}
 	case *ast.CallExpr:
 		return e.evalCall(x)
+	case *ast.SelectorExpr:
+		// config.DefaultAddr: a constant of another package of the tree, maybe.
+		if id, ok := x.X.(*ast.Ident); ok {
+			if p, ok := e.fs.imports[id.Name]; ok && !isStd(p) && x.Sel.IsExported() {
+				return value{s: refMark + p + "." + x.Sel.Name + refMark, ref: true}
+			}
+		}
 	}
 	return value{}
 }
@@ -411,6 +428,7 @@ func concat(a, b value) value {
 	if v.flag == "" {
 		v.flag = b.flag
 	}
+	v.ref = a.ref || b.ref
 	if !v.known && !v.resolved() && (v.env == "" || !v.envDefault) {
 		// keep the partial text: ":" + os.Getenv("PORT") still says "all interfaces"
 		v.s = a.s + b.s
@@ -447,14 +465,16 @@ func (e *evaluator) evalCall(call *ast.CallExpr) value {
 		return out
 	case "path/filepath.Join", "path.Join":
 		var parts []string
+		ref := false
 		for _, a := range args {
 			v := e.eval(a)
-			if !v.resolved() {
+			if !v.resolvable() {
 				return value{}
 			}
+			ref = ref || v.ref
 			parts = append(parts, v.s)
 		}
-		return value{s: path.Join(parts...), known: true}
+		return value{s: path.Join(parts...), known: !ref, ref: ref}
 	case "strconv.Itoa", "fmt.Sprint":
 		if len(args) == 1 {
 			return e.eval(args[0])
@@ -523,6 +543,7 @@ func (e *evaluator) sprintf(format ast.Expr, args []ast.Expr) value {
 		if !v.resolved() {
 			out.known = false
 		}
+		out.ref = out.ref || v.ref
 		if v.env != "" && out.env == "" {
 			out.env, out.envDefault = v.env, v.envDefault
 		}
