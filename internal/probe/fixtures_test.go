@@ -114,6 +114,7 @@ func main() {
 	"readonly": `package main
 
 import (
+	"fmt"
 	"log"
 	"net"
 	"os"
@@ -125,7 +126,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := os.OpenFile(filepath.Join(filepath.Dir(exe), "app.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	// One log per process: runs as different users share the directory.
+	f, err := os.OpenFile(filepath.Join(filepath.Dir(exe), fmt.Sprintf("app-%d.log", os.Getpid())), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		log.Fatal(err)
 	}

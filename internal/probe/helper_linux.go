@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -71,7 +72,7 @@ func runHelper(spec string) {
 		}
 	}
 	if s.ReadOnly {
-		if err := readOnlyRoot(s.Writable, s.ReadWrite); err != nil {
+		if err := readOnlyRoot(s.Writable, s.ReadWrite, []string{filepath.Dir(s.Path), s.Dir}); err != nil {
 			fail("%v", err)
 		}
 	}
@@ -146,7 +147,7 @@ var virtualFS = map[string]bool{
 // readOnlyRoot remounts every mount of the namespace read-only except the virtual file systems
 // and /dev, /proc, /sys, then mounts an empty tmpfs on each writable path. The mount namespace
 // is the helper's own (exec.Cmd unshared it and made it private), so the host is unaffected.
-func readOnlyRoot(writable, readWrite []string) error {
+func readOnlyRoot(writable, readWrite, keep []string) error {
 	keepRW := map[string]bool{}
 	for _, p := range readWrite {
 		// A bind mount of the path onto itself makes it a mount of its own, which the loop
@@ -202,8 +203,39 @@ func readOnlyRoot(writable, readWrite []string) error {
 		}
 	}
 	for _, w := range writable {
+		// The program and the working directory stand in for the image's: a tmpfs mounted
+		// over a directory holding them (the host's /tmp) must not hide them. They are opened
+		// before the mount and bound back, read-only, inside the new tmpfs.
+		type held struct {
+			path string
+			fd   int
+		}
+		var hold []held
+		for _, k := range keep {
+			if k == w || !strings.HasPrefix(k, strings.TrimSuffix(w, "/")+"/") {
+				continue
+			}
+			fd, err := unix.Open(k, unix.O_PATH|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return fmt.Errorf("opening %s: %v", k, err)
+			}
+			hold = append(hold, held{k, fd})
+		}
 		if err := unix.Mount("tmpfs", w, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777"); err != nil {
 			return fmt.Errorf("mounting a writable tmpfs on %s: %v", w, err)
+		}
+		for _, h := range hold {
+			if err := os.MkdirAll(h.path, 0o755); err != nil {
+				return fmt.Errorf("keeping %s visible under the tmpfs on %s: %v", h.path, w, err)
+			}
+			src := fmt.Sprintf("/proc/self/fd/%d", h.fd)
+			if err := unix.Mount(src, h.path, "", unix.MS_BIND, ""); err != nil {
+				return fmt.Errorf("keeping %s visible under the tmpfs on %s: %v", h.path, w, err)
+			}
+			if err := unix.Mount("", h.path, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+				return fmt.Errorf("keeping %s read-only under the tmpfs on %s: %v", h.path, w, err)
+			}
+			unix.Close(h.fd)
 		}
 	}
 	return nil

@@ -38,7 +38,7 @@ func TestMatrixAttributesEachFailure(t *testing.T) {
 		{"cwd", "cwd", "config.yaml"},
 		{"env", "env", "DATABASE_URL"},
 		{"user", "user", "port"},
-		{"readonly", "read-only root", "app.log"},
+		{"readonly", "read-only root", "/app-"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			m, err := RunMatrix(context.Background(), []string{fixture(t, tc.fixture)}, yours, target,

@@ -34,6 +34,9 @@ type Conditions struct {
 	Env []string
 	// Dir is the working directory; "" means a new empty temporary directory.
 	Dir string
+	// Seeds are copied into the working directory when Dir is "" (the files an image's
+	// Dockerfile copies into its WORKDIR).
+	Seeds []Seed
 	// User is who runs the service. Nil means nobody when the caller is root, else the caller.
 	User *User
 	// Umask is the file mode creation mask; nil means 022.

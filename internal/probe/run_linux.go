@@ -70,6 +70,9 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 		defer os.RemoveAll(dir)
 		// An image's WORKDIR is created by root with mode 0755: enterable, not writable.
 		os.Chmod(dir, 0o755)
+		if err := plantSeeds(dir, c.Seeds); err != nil {
+			return nil, err
+		}
 		c.Dir = dir
 	}
 	spec.Dir = c.Dir
