@@ -78,7 +78,12 @@ func runHardcodedEndpoint(p *rule.Pass) error {
 			where = e.Host + ":" + strconv.Itoa(e.Port)
 		}
 		what := e.Scheme
-		if what == "tcp" || what == "" {
+		switch what {
+		case "http":
+			what = "an HTTP service"
+		case "grpc":
+			what = "a gRPC service"
+		case "tcp", "":
 			what = "a service"
 		}
 		literal := "a literal"

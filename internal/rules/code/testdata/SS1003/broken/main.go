@@ -21,7 +21,7 @@ func main() {
 	defer orders.Close()
 	cache := cacheOptions{Addr: "127.0.0.1:6379"} // want SS1003 "connects to redis at 127.0.0.1:6379"
 	_ = cache
-	resp, err := http.Get("http://localhost:8081/api/v1/prices") // want SS1003 "connects to http at localhost:8081"
+	resp, err := http.Get("http://localhost:8081/api/v1/prices") // want SS1003 "connects to an HTTP service at localhost:8081"
 	if err == nil {
 		resp.Body.Close()
 	}
