@@ -1334,6 +1334,9 @@ func (w *walker) embeds(d *ast.GenDecl) {
 		}
 	}
 	varName := ""
+	if len(d.Specs) == 0 {
+		return
+	}
 	if vs, ok := d.Specs[0].(*ast.ValueSpec); ok && len(vs.Names) > 0 {
 		varName = vs.Names[0].Name
 	}

@@ -21,6 +21,7 @@ func FuzzExtractFile(f *testing.F) {
 		"package main\nimport \"github.com/spf13/viper\"\nfunc main() { viper.SetEnvKeyReplacer(nil); viper.BindEnv(); viper.GetString(1) }\n",
 		"package main\ntype C struct { A string `env:\",required\" envconfig:\"\"` }\n",
 		"package main\nfunc main() { if {",
+		"package main\n//go:embed x\nvar ()\n",
 		"package main\nvar s = \"caf\xe9\"\n",
 		"package main\nimport \"os\"\nfunc f(k, d string) string { if v := os.Getenv(k); v != \"\" { return v }; return d }\nfunc main() { f(\"A\") }\n",
 	}
