@@ -33,7 +33,7 @@ func FuzzFormats(f *testing.F) {
 			Pos: source.Pos{File: file, Line: line, Col: col}, Message: msg, Fix: fix,
 			Related: []rule.Related{{Pos: source.Pos{File: file, Line: col, Col: line}, Message: fix}},
 		}
-		r := &report.Report{Root: ".", Rules: fixtureRules, Findings: []rule.Finding{fd},
+		r := &report.Report{Root: "./svc/", Rules: fixtureRules, Findings: []rule.Finding{fd},
 			Notes: []source.Note{{Pos: source.Pos{File: file, Line: line}, Text: msg}}}
 		for name, fm := range report.Formats {
 			var buf bytes.Buffer
@@ -54,7 +54,7 @@ func FuzzFormats(f *testing.F) {
 				if c.Props["title"] != "SS1001 pprof-exposed" || !strings.HasPrefix(c.Data, msg) {
 					t.Fatalf("round trip: %#v from %q", c, lines[0])
 				}
-				if file != "" && c.Props["file"] != file {
+				if file != "" && c.Props["file"] != "svc/"+file {
 					t.Fatalf("file %q came back as %q", file, c.Props["file"])
 				}
 			}

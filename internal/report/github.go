@@ -12,9 +12,10 @@ import (
 //
 //	::error file=main.go,line=12,col=2,title=SS1001 pprof-exposed::message%0Afix: …
 //
-// errors become ::error, warnings ::warning and infos ::notice. The related positions and the
-// fix follow the message on their own lines. Notes are not annotations: the caller prints them
-// to stderr.
+// errors become ::error, warnings ::warning and infos ::notice. File paths are relative to the
+// working directory (the checked directory joined in front), as the runner expects. The related
+// positions and the fix follow the message on their own lines. Notes are not annotations: the
+// caller prints them to stderr.
 type GitHub struct{}
 
 func (GitHub) Format(w io.Writer, r *Report, _ Options) error {
@@ -22,7 +23,7 @@ func (GitHub) Format(w io.Writer, r *Report, _ Options) error {
 	for _, f := range r.Findings {
 		var props []string
 		if f.File != "" {
-			props = append(props, "file="+escapeProperty(f.File))
+			props = append(props, "file="+escapeProperty(workspacePath(r.Root, f.File)))
 			if f.Line > 0 {
 				props = append(props, fmt.Sprintf("line=%d", f.Line))
 				if f.Col > 0 {

@@ -63,17 +63,17 @@ func TestGitHubRoundTrip(t *testing.T) {
 	want := []command{
 		{
 			Name:  "error",
-			Props: map[string]string{"file": "Dockerfile", "line": "9", "col": "1", "title": "SS2001 dynamic-loader-missing"},
+			Props: map[string]string{"file": "examples/broken/Dockerfile", "line": "9", "col": "1", "title": "SS2001 dynamic-loader-missing"},
 			Data:  r.Findings[0].Message + "\nmain.go:3:8: import \"C\"\nDockerfile:1: build stage golang:1.26\nfix: Build with CGO_ENABLED=0.",
 		},
 		{
 			Name:  "warning",
-			Props: map[string]string{"file": "cmd/api/main.go", "line": "12", "title": "SS1001 pprof-exposed"},
+			Props: map[string]string{"file": "examples/broken/cmd/api/main.go", "line": "12", "title": "SS1001 pprof-exposed"},
 			Data:  "100% of /debug/pprof/ is served on :6060, all interfaces\nsecond line\nfix: Serve pprof on 127.0.0.1, not on \"0.0.0.0\".",
 		},
 		{
 			Name:  "notice",
-			Props: map[string]string{"file": "dir with space/a,b:c.go", "title": "SS1001 pprof-exposed"},
+			Props: map[string]string{"file": "examples/broken/dir with space/a,b:c.go", "title": "SS1001 pprof-exposed"},
 			Data:  "whole-file finding",
 		},
 		{

@@ -5,6 +5,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"path"
+	"path/filepath"
+	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/source"
@@ -50,4 +53,20 @@ func Lookup(name string) (Formatter, error) {
 		return nil, fmt.Errorf("unknown format %q (want text, json, sarif or github)", name)
 	}
 	return f, nil
+}
+
+// workspacePath turns a file path relative to the checked directory into one relative to the
+// working directory, which is what CI tools resolve paths against (GitHub annotations, code
+// scanning's %SRCROOT%): `shipshape check services/api` run at the repository root reports
+// services/api/main.go, not main.go. An absolute root, or one outside the working directory,
+// leaves the path as it is.
+func workspacePath(root, file string) string {
+	if file == "" || root == "" || filepath.IsAbs(root) {
+		return file
+	}
+	r := path.Clean(filepath.ToSlash(root))
+	if r == "." || r == ".." || strings.HasPrefix(r, "../") {
+		return file
+	}
+	return r + "/" + file
 }

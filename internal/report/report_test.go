@@ -247,3 +247,29 @@ func TestVerdictFirst(t *testing.T) {
 		t.Errorf("verdict is not the first line:\n%s", got)
 	}
 }
+
+// TestPathsForCI checks that the CI formats name files from the working directory: the checked
+// directory is joined in front when it is a relative path inside the working directory.
+func TestPathsForCI(t *testing.T) {
+	for _, c := range []struct{ root, want string }{
+		{".", "main.go"},
+		{"", "main.go"},
+		{"services/api", "services/api/main.go"},
+		{"./services/api/", "services/api/main.go"},
+		{"/abs/checkout", "main.go"},
+		{"../elsewhere", "main.go"},
+	} {
+		r := &report.Report{Root: c.root, Findings: []rule.Finding{{ID: "SS1001", Class: "pprof-exposed", Severity: rule.Warning, Pos: source.Pos{File: "main.go", Line: 3}, Message: "m"}}}
+		gh := string(format(t, "github", r, report.Options{}))
+		if !strings.HasPrefix(gh, "::warning file="+c.want+",line=3,") {
+			t.Errorf("root %q: github %q, want file=%s", c.root, gh, c.want)
+		}
+		d := decodeSARIF(t, format(t, "sarif", r, report.Options{}))
+		if u := d.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != c.want {
+			t.Errorf("root %q: sarif uri %q, want %q", c.root, u, c.want)
+		}
+		if txt := string(format(t, "text", r, report.Options{})); !strings.HasPrefix(txt, "main.go:3: ") {
+			t.Errorf("root %q: text names %q; text stays relative to the checked directory", c.root, txt)
+		}
+	}
+}

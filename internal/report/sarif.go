@@ -15,8 +15,9 @@ import (
 
 // SARIF writes SARIF 2.1.0 with rule metadata from the catalog: one run whose driver lists every
 // rule of Report.Rules, one result per finding, and the notes as tool execution notifications.
-// Paths are relative to the checked root, named by the uriBaseId %SRCROOT%, so that code
-// scanning can place them in the repository.
+// Paths are relative to the working directory (the checked directory joined in front when it is
+// a relative path), named by the uriBaseId %SRCROOT%, so that code scanning run at the root of
+// a checkout places them in the repository.
 type SARIF struct{}
 
 const (
@@ -158,7 +159,7 @@ func (SARIF) Format(w io.Writer, r *Report, opt Options) error {
 	for _, n := range r.Notes {
 		sn := sarifNotification{Level: "note", Message: sarifText{Text: n.Text}}
 		if n.Pos.File != "" {
-			sn.Locations = []sarifLocation{{PhysicalLocation: physical(n.Pos)}}
+			sn.Locations = []sarifLocation{{PhysicalLocation: physical(r.Root, n.Pos)}}
 		}
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sn)
 	}
@@ -179,7 +180,7 @@ func (SARIF) Format(w io.Writer, r *Report, opt Options) error {
 			res.RuleIndex = &i
 		}
 		if f.File != "" {
-			res.Locations = append(res.Locations, sarifLocation{PhysicalLocation: physical(f.Pos)})
+			res.Locations = append(res.Locations, sarifLocation{PhysicalLocation: physical(r.Root, f.Pos)})
 		}
 		for i, rel := range f.Related {
 			if rel.File == "" {
@@ -188,7 +189,7 @@ func (SARIF) Format(w io.Writer, r *Report, opt Options) error {
 			id := i + 1
 			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{
 				ID:               &id,
-				PhysicalLocation: physical(rel.Pos),
+				PhysicalLocation: physical(r.Root, rel.Pos),
 				Message:          &sarifText{Text: rel.Message},
 			})
 		}
@@ -225,8 +226,8 @@ func sarifRuleOf(ru *rule.Rule) sarifRule {
 	}
 }
 
-func physical(p source.Pos) sarifPhysicalLocation {
-	pl := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: relativeURI(p.File), URIBaseID: srcRoot}}
+func physical(root string, p source.Pos) sarifPhysicalLocation {
+	pl := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: relativeURI(workspacePath(root, p.File)), URIBaseID: srcRoot}}
 	if p.Line > 0 {
 		pl.Region = &sarifRegion{StartLine: p.Line}
 		if p.Col > 0 {

@@ -158,10 +158,10 @@ func TestSARIFContent(t *testing.T) {
 		t.Errorf("result 0 = %+v", r0)
 	}
 	loc := r0.Locations[0].PhysicalLocation
-	if loc.ArtifactLocation.URI != "Dockerfile" || loc.ArtifactLocation.URIBaseID != "%SRCROOT%" || loc.Region == nil || loc.Region.StartLine != 9 || loc.Region.StartColumn != 1 {
+	if loc.ArtifactLocation.URI != "examples/broken/Dockerfile" || loc.ArtifactLocation.URIBaseID != "%SRCROOT%" || loc.Region == nil || loc.Region.StartLine != 9 || loc.Region.StartColumn != 1 {
 		t.Errorf("result 0 location = %+v", loc)
 	}
-	if len(r0.RelatedLocations) != 2 || r0.RelatedLocations[0].PhysicalLocation.ArtifactLocation.URI != "main.go" || r0.RelatedLocations[0].Message.Text != `import "C"` {
+	if len(r0.RelatedLocations) != 2 || r0.RelatedLocations[0].PhysicalLocation.ArtifactLocation.URI != "examples/broken/main.go" || r0.RelatedLocations[0].Message.Text != `import "C"` {
 		t.Errorf("result 0 related = %+v", r0.RelatedLocations)
 	}
 	if r0.Properties["class"] != "dynamic-loader-missing" || r0.Properties["fix"] != "Build with CGO_ENABLED=0." || r0.Properties["symptom"] != "exec /app: no such file or directory" {
@@ -173,7 +173,7 @@ func TestSARIFContent(t *testing.T) {
 	if rg := res[2].Locations[0].PhysicalLocation.Region; rg != nil {
 		t.Errorf("a finding without a line has region %+v, want none", rg)
 	}
-	if u := res[2].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "dir%20with%20space/a,b:c.go" {
+	if u := res[2].Locations[0].PhysicalLocation.ArtifactLocation.URI; u != "examples/broken/dir%20with%20space/a,b:c.go" {
 		t.Errorf("uri = %q", u)
 	}
 	if res[3].RuleIndex != nil || len(res[3].Locations) != 0 {
