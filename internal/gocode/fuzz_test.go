@@ -7,6 +7,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // FuzzExtractFile runs the single-file extractor (full parse, package scope, walk) on arbitrary
@@ -90,4 +91,26 @@ func TestSyntaxNotePosition(t *testing.T) {
 		t.Errorf("note at %v, want a/b.go:5:1: %v", n.Pos, n)
 	}
 	_ = token.NoPos
+}
+
+// FuzzHeader runs the first, imports-only pass (build constraints, imports, func main) on
+// arbitrary source with panics uncaught.
+func FuzzHeader(f *testing.F) {
+	f.Add([]byte("//go:build linux && (amd64 || cgo)\n\npackage main\n\nimport \"C\"\n\nfunc main() {}\n"))
+	f.Add([]byte("// +build !windows,!plan9\n\npackage x\nimport (\n\t_ \"embed\"\n\t\"os\"\n)\n"))
+	f.Add([]byte("//go:build go1.999 || ignore\npackage p\n"))
+	f.Add([]byte("package\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		recoverPanics = false
+		defer func() { recoverPanics = true }()
+		h, notes := headerOf(&tree.File{Path: "x.go"}, src)
+		if h != nil && (h.name == "" || h.namePos.File != "x.go") {
+			t.Fatalf("header without a name or position: %+v", h)
+		}
+		for _, n := range notes {
+			if n.Pos.File != "x.go" {
+				t.Fatalf("note without the file: %v", n)
+			}
+		}
+	})
 }

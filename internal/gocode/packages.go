@@ -188,6 +188,11 @@ func readHeader(t *tree.Tree, f *tree.File) (h *header, notes []source.Note) {
 	if err != nil {
 		return nil, []source.Note{source.Notef(source.Pos{File: f.Path}, "cannot read: %v", err)}
 	}
+	return headerOf(f, src)
+}
+
+// headerOf parses a file up to its imports and decides whether it ships.
+func headerOf(f *tree.File, src []byte) (*header, []source.Note) {
 	fset := token.NewFileSet()
 	af, err := parser.ParseFile(fset, f.Path, src, parser.ImportsOnly|parser.ParseComments|parser.SkipObjectResolution)
 	if af == nil || af.Name == nil || af.Name.Name == "" || af.Name.Name == "_" {
@@ -199,7 +204,7 @@ func readHeader(t *tree.Tree, f *tree.File) (h *header, notes []source.Note) {
 	if !shipsByConstraint(af) {
 		return nil, nil
 	}
-	h = &header{file: f, name: af.Name.Name, namePos: posOf(fset, af.Name.Pos())}
+	h := &header{file: f, name: af.Name.Name, namePos: posOf(fset, af.Name.Pos())}
 	for _, is := range af.Imports {
 		p, uerr := strconv.Unquote(is.Path.Value)
 		if uerr != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 func TestShipsByName(t *testing.T) {
@@ -170,5 +172,20 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReadSrcLimit checks that a Go file over the tree's size limit is refused with a reason,
+// not read: the tree skips such files, and this guards a file that grew after the walk.
+func TestReadSrcLimit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.go")
+	must(t, os.WriteFile(p, []byte("package big\n"), 0o644))
+	_, err := readSrc(&tree.File{Path: "big.go", Abs: p, Size: tree.MaxFileSize + 1})
+	if err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("readSrc of an oversized file: %v, want a limit error", err)
+	}
+	_, err = readSrc(&tree.File{Path: "gone.go", Abs: p + ".gone", Size: 1})
+	if err == nil {
+		t.Error("readSrc of a missing file: no error")
 	}
 }
