@@ -106,6 +106,7 @@ func Collect(o Options) *Snapshot {
 	mounts := c.mountinfo()
 	var wg sync.WaitGroup
 	for _, f := range []func(){
+		func() { s.Net = c.net() }, // the slowest: first
 		func() { c.kernel(s) },
 		func() { s.OS = c.osRelease() },
 		func() { s.Libc, s.Loaders = c.libc(), c.loaders() },
@@ -114,7 +115,6 @@ func Collect(o Options) *Snapshot {
 		func() { c.identity(s) },
 		func() { s.Limits = c.limits() },
 		func() { s.Cgroup = c.cgroup(mounts) },
-		func() { s.Net = c.net() },
 		func() { s.DNS = c.dns() },
 		func() { s.Systemd = c.systemd() },
 		func() { s.Go = c.goTool() },

@@ -368,25 +368,34 @@ var ErrVersion = errors.New("unsupported snapshot version")
 // Decode reads a snapshot document. It refuses, with a message saying what to do, input that
 // is not JSON, truncated, not a snapshot, or of another version.
 func Decode(b []byte) (*Snapshot, error) {
-	var head struct {
+	// One pass: the outer Version shadows Snapshot.Version, so that a missing field is told
+	// apart from version 0. A document of another version may not fit the Snapshot type, so
+	// on a decoding error the version alone is read again to say which side is older.
+	var doc struct {
+		*Snapshot
 		Version *int `json:"version"`
 	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, jsonError(b, err)
+	doc.Snapshot = new(Snapshot)
+	err := json.Unmarshal(b, &doc)
+	if err != nil {
+		var head struct {
+			Version *int `json:"version"`
+		}
+		if json.Unmarshal(b, &head) != nil || head.Version == nil || *head.Version == Version {
+			return nil, jsonError(b, err)
+		}
+		doc.Version = head.Version
 	}
 	switch {
-	case head.Version == nil:
+	case doc.Version == nil:
 		return nil, errors.New(`not a shipshape snapshot: no "version" field (write one with shipshape snapshot)`)
-	case *head.Version > Version:
-		return nil, fmt.Errorf("%w: snapshot version %d is newer than this shipshape reads (%d): upgrade shipshape", ErrVersion, *head.Version, Version)
-	case *head.Version < Version:
-		return nil, fmt.Errorf("%w: snapshot version %d is older than this shipshape reads (%d): take the snapshot again with this shipshape", ErrVersion, *head.Version, Version)
+	case *doc.Version > Version:
+		return nil, fmt.Errorf("%w: snapshot version %d is newer than this shipshape reads (%d): upgrade shipshape", ErrVersion, *doc.Version, Version)
+	case *doc.Version < Version:
+		return nil, fmt.Errorf("%w: snapshot version %d is older than this shipshape reads (%d): take the snapshot again with this shipshape", ErrVersion, *doc.Version, Version)
 	}
-	s := new(Snapshot)
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, jsonError(b, err)
-	}
-	return s, nil
+	doc.Snapshot.Version = *doc.Version
+	return doc.Snapshot, nil
 }
 
 // jsonError says where JSON went wrong, in line:column words.

@@ -423,3 +423,13 @@ func TestQuantityJSON(t *testing.T) {
 		t.Error("Less is wrong about unlimited or unknown")
 	}
 }
+
+// BenchmarkCollect snapshots this machine (the budget is 100 ms median for the whole command;
+// bench/snapshot/run.sh measures that).
+func BenchmarkCollect(b *testing.B) {
+	for b.Loop() {
+		if s := Collect(Options{}); s.Version != Version {
+			b.Fatal("no snapshot")
+		}
+	}
+}

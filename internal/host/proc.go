@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // mount is one line of /proc/self/mountinfo (proc(5)).
@@ -302,9 +303,19 @@ func (c *collector) net() Net {
 	} else {
 		c.note("/proc/sys/net/ipv4/ip_unprivileged_port_start: not readable (kernels before 4.11 have no such setting: ports below 1024 are privileged)")
 	}
+	// The kernel builds these files by walking its socket hash tables, which costs
+	// milliseconds each even when few sockets exist: read the four at once.
+	protos := []string{"tcp", "tcp6", "udp", "udp6"}
+	files := make([][]byte, len(protos))
+	var wg sync.WaitGroup
+	for i, proto := range protos {
+		wg.Add(1)
+		go func() { defer wg.Done(); files[i] = c.proc("/proc/net/" + proto) }()
+	}
+	wg.Wait()
 	seen := map[Port]bool{}
-	for _, proto := range []string{"tcp", "tcp6", "udp", "udp6"} {
-		b := c.proc("/proc/net/" + proto)
+	for i, proto := range protos {
+		b := files[i]
 		if b == nil {
 			continue
 		}
