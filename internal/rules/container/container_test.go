@@ -1,0 +1,13 @@
+package container_test
+
+import (
+	"testing"
+
+	"github.com/shipshape-dev/shipshape/internal/catalog"
+	"github.com/shipshape-dev/shipshape/internal/rule/ruletest"
+	"github.com/shipshape-dev/shipshape/internal/rules/container"
+)
+
+func TestRules(t *testing.T) {
+	ruletest.Run(t, "testdata", container.Rules, catalog.All())
+}
