@@ -5,6 +5,7 @@ package check
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -39,6 +40,13 @@ type Options struct {
 // Dir checks the project in dir. It fails only when dir cannot be read or its configuration is
 // invalid; everything else is a finding or a note.
 func Dir(dir string, opt Options) (*Result, error) {
+	// The root is checked before the config so that "not a directory" names the directory,
+	// not the config file inside it.
+	if st, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s: %w", dir, tree.ErrNotDir)
+	}
 	cfg := opt.Config
 	if cfg == nil {
 		var err error

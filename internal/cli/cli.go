@@ -100,6 +100,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable 
 	root.CompletionOptions.HiddenDefaultCmd = true
 	for _, add := range []func(*env) *cobra.Command{
 		newCheckCmd,
+		newInspectCmd,
+		newExplainCmd,
+		newProbeCmd,
 		newRulesCmd,
 		newSnapshotCmd,
 		newDiffCmd,
@@ -146,7 +149,8 @@ func (o *output) write(e *env, r *report.Report) error {
 	if r.Rules == nil {
 		r.Rules = catalog.All()
 	}
-	if o.format == "text" {
+	// JSON and SARIF carry notes inside the document; the line formats leave them on stderr.
+	if o.format == "text" || o.format == "github" {
 		for _, n := range r.Notes {
 			fmt.Fprintf(e.stderr, "note: %s\n", n)
 		}
