@@ -325,14 +325,31 @@ func envHelperOf(fs *fileScope, d *ast.FuncDecl) (envHelper, bool) {
 		return -1
 	}
 	h := envHelper{keyParam: -1, defaultParam: -1}
+	// held are the names that receive the variable's value (v := os.Getenv(key), v, ok :=
+	// os.LookupEnv(key)): only a check of those says what happens when it is empty.
+	held := map[string]bool{}
+	isEnvCall := func(x ast.Expr) bool {
+		call, ok := x.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return false
+		}
+		pkg, name, _ := fs.callee(call)
+		id, ok := call.Args[0].(*ast.Ident)
+		return ok && pkg == "os" && (name == "Getenv" || name == "LookupEnv") && idx(id.Name) >= 0
+	}
 	ast.Inspect(d.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.CallExpr:
-			pkg, name, _ := fs.callee(n)
-			if pkg == "os" && (name == "Getenv" || name == "LookupEnv") && len(n.Args) == 1 {
-				if id, ok := n.Args[0].(*ast.Ident); ok && idx(id.Name) >= 0 {
-					h.keyParam = idx(id.Name)
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && isEnvCall(n.Rhs[0]) {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						held[id.Name] = true
+					}
 				}
+			}
+		case *ast.CallExpr:
+			if isEnvCall(n) {
+				h.keyParam = idx(n.Args[0].(*ast.Ident).Name)
 			}
 		case *ast.ReturnStmt:
 			for _, r := range n.Results {
@@ -340,8 +357,20 @@ func envHelperOf(fs *fileScope, d *ast.FuncDecl) (envHelper, bool) {
 					h.defaultParam = idx(id.Name)
 				}
 			}
-		case *ast.IfStmt:
-			if names, _ := emptyTested(n.Cond); len(names) > 0 && terminates(n.Body, false) {
+		}
+		return true
+	})
+	ast.Inspect(d.Body, func(n ast.Node) bool {
+		if is, ok := n.(*ast.IfStmt); ok {
+			names, calls := emptyTested(is.Cond)
+			tested := false
+			for _, name := range names {
+				tested = tested || held[name]
+			}
+			for _, c := range calls {
+				tested = tested || isEnvCall(c)
+			}
+			if tested && terminates(is.Body, false) {
 				h.fatal = true
 			}
 		}
@@ -932,7 +961,7 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 				continue
 			}
 			c, ok := fn.checks[n]
-			if !ok {
+			if !ok || !assignedOnce(fn.assigns[n]) {
 				continue
 			}
 			if c.fatal {
@@ -1017,6 +1046,18 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// assignedOnce says a name gets one value apart from fallbacks for emptiness: a check of a
+// name reused for other values (ok, err) says nothing about this one.
+func assignedOnce(as []assign) bool {
+	n := 0
+	for _, a := range as {
+		if !a.emptyFallback && !a.zero {
+			n++
+		}
+	}
+	return n == 1
 }
 
 // expandNames lists the $X and ${X} references of a string, as os.ExpandEnv reads them.
