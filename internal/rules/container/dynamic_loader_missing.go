@@ -31,7 +31,10 @@ names the program interpreter, /lib64/ld-linux-x86-64.so.2 for glibc or /lib/ld-
 kernel opens that file before the program runs; when it is absent (alpine has musl, scratch and
 distroless static have nothing) execve fails with ENOENT and the runtime reports it against the
 path it tried to execute. golang:1.x builders are Debian (glibc); golang:1.x-alpine builders are
-musl, so copying across the two families fails the same way.
+musl, so copying across the two families fails the same way. Note that a pure-Go HTTP server is
+affected too: CGO_ENABLED defaults to 1 in the golang:1.x (Debian) images, and package net then
+links the C library's DNS resolver unless the build uses -tags netgo (os/user likewise needs
+-tags osusergo).
 
 **How to confirm.**
 
