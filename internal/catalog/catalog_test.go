@@ -1,14 +1,11 @@
 package catalog_test
 
 import (
-	"bufio"
-	"bytes"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/shipshape-dev/shipshape/internal/catalog"
+	"github.com/shipshape-dev/shipshape/internal/failures"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/rule/ruletest"
 )
@@ -55,55 +52,18 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// Case is one real failure text kept in testdata/failures.
-type Case struct {
-	Name, ID, Source, Cause string
-	Lines                   []string
-}
-
-func loadCases(t *testing.T) []Case {
+func loadCases(t *testing.T) []failures.Case {
 	t.Helper()
-	files, err := filepath.Glob("testdata/failures/*.log")
+	cases, err := failures.Load("testdata/failures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []Case
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		head, body, ok := bytes.Cut(b, []byte("\n---\n"))
-		if !ok {
-			t.Errorf("%s: no --- line between the header and the log", f)
-			continue
-		}
-		c := Case{Name: filepath.Base(f)}
-		for _, l := range strings.Split(string(head), "\n") {
-			k, v, _ := strings.Cut(l, ":")
-			switch strings.TrimSpace(k) {
-			case "id":
-				c.ID = strings.TrimSpace(v)
-			case "source":
-				c.Source = strings.TrimSpace(v)
-			case "cause":
-				c.Cause = strings.TrimSpace(v)
-			}
-		}
-		if c.ID == "" || c.Source == "" || c.Cause == "" {
-			t.Errorf("%s: the header needs id, source and cause", f)
-		}
+	for _, c := range cases {
 		if catalog.Lookup(c.ID) == nil {
-			t.Errorf("%s: id %s is not in the catalog", f, c.ID)
+			t.Errorf("%s: id %s is not in the catalog", c.Name, c.ID)
 		}
-		sc := bufio.NewScanner(bytes.NewReader(body))
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
-		for sc.Scan() {
-			c.Lines = append(c.Lines, sc.Text())
-		}
-		out = append(out, c)
 	}
-	return out
+	return cases
 }
 
 // TestSignaturesMatchRealText requires every signature to match at least one real failure line
