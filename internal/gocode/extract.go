@@ -116,7 +116,7 @@ func walkPackage(pkg, dir string, fset *token.FileSet, asts []*ast.File) *extrac
 					x.notes = append(x.notes, source.Notef(posOf(fset, af.Package), "cannot extract facts: internal error: %v", r))
 				}
 			}()
-			w := &walker{x: x, fset: fset, pkg: pkg, dir: dir, fs: scopes[i], ps: ps, skip: map[ast.Node]bool{}, defaulted: map[*ast.CallExpr]value{}, listeners: map[*ast.CallExpr]*Listener{}}
+			w := &walker{x: x, fset: fset, pkg: pkg, dir: dir, fs: scopes[i], ps: ps, skip: map[ast.Node]bool{}, defaulted: map[*ast.CallExpr]value{}, listeners: map[*ast.CallExpr]*Listener{}, requests: map[ast.Node]bool{}}
 			w.file(af)
 		}()
 	}
@@ -402,6 +402,8 @@ type walker struct {
 	defaulted map[*ast.CallExpr]value
 	// listeners maps a net.Listen call to its fact, for http.Serve(ln, nil).
 	listeners map[*ast.CallExpr]*Listener
+	// requests holds URL literals passed straight to a request.
+	requests map[ast.Node]bool
 }
 
 func (w *walker) ev() *evaluator { return &evaluator{fs: w.fs, pkg: w.ps, fn: w.scope()} }
@@ -684,6 +686,12 @@ func (w *walker) call(call *ast.CallExpr, c stmtCtx) {
 			w.addFile(call.Pos(), "godotenv."+name, value{s: ".env", known: true}, fc, c)
 		} else {
 			w.fileUse(call, "godotenv."+name, fc, c)
+		}
+	case "net/http.Get", "net/http.Post", "net/http.Head", "net/http.PostForm", "net/url.Parse",
+		"net/http.NewRequest", "net/http.NewRequestWithContext":
+		i := map[string]int{"NewRequest": 1, "NewRequestWithContext": 2}[name]
+		if i < len(call.Args) {
+			w.request(call, call.Args[i])
 		}
 	case "net/http.Serve", "net/http.ServeTLS":
 		// http.Serve(ln, nil) serves DefaultServeMux on the listener ln came from.
@@ -1058,6 +1066,19 @@ func assignedOnce(as []assign) bool {
 		}
 	}
 	return n == 1
+}
+
+// request records the URL of a request: a literal is marked for literal(), which records it;
+// a URL built from constants is recorded here.
+func (w *walker) request(call *ast.CallExpr, arg ast.Expr) {
+	if b, ok := arg.(*ast.BasicLit); ok {
+		w.requests[b] = true
+		return
+	}
+	v := w.ev().eval(arg)
+	if v.known && strings.HasPrefix(strings.ToLower(v.s), "https://") {
+		w.x.facts.TLS = append(w.x.facts.TLS, &TLSUse{Site: w.site(call.Pos()), Kind: "url", Target: v.s, Request: true})
+	}
 }
 
 // expandNames lists the $X and ${X} references of a string, as os.ExpandEnv reads them.

@@ -333,6 +333,10 @@ type TLSUse struct {
 	Kind string
 	// Target is the URL, DSN or import path.
 	Target string
+	// Request says the URL goes straight into a request (http.Get, http.Post,
+	// http.NewRequest, url.Parse), which a URL literal elsewhere (a link in a message, a
+	// documentation URL) may not.
+	Request bool
 }
 
 // Location is one time.LoadLocation call.

@@ -63,7 +63,7 @@ func (w *walker) literal(b *ast.BasicLit) {
 		w.x.facts.Endpoints = append(w.x.facts.Endpoints, ep)
 	}
 	if kind, target := tlsIn(s); kind != "" {
-		w.x.facts.TLS = append(w.x.facts.TLS, &TLSUse{Site: site, Kind: kind, Target: target})
+		w.x.facts.TLS = append(w.x.facts.TLS, &TLSUse{Site: site, Kind: kind, Target: target, Request: kind == "url" && w.requests[b]})
 	}
 }
 

@@ -101,7 +101,7 @@ func render(f *Facts) []string {
 		add("listen", x.Pos, "via", x.Via, "addr", x.Addr, "host", x.Host, "port", x.Port, "env", x.PortFromEnv, "flag", x.Flag, "loopback", x.Loopback, "all", x.AllInterfaces, "unresolved", x.Unresolved, "tls", x.TLS, "defaultmux", x.DefaultMux)
 	}
 	for _, x := range f.TLS {
-		add("tls", x.Pos, "kind", x.Kind, "target", x.Target)
+		add("tls", x.Pos, "kind", x.Kind, "target", x.Target, "request", x.Request)
 	}
 	for _, x := range f.Locations {
 		add("location", x.Pos, "name", x.Name, "unresolved", x.Unresolved)
