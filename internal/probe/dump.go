@@ -15,8 +15,9 @@ type Blocked struct {
 	// State is the goroutine's wait reason as printed ("IO wait", "select", "chan receive",
 	// "sync.Mutex.Lock"), with its duration when the runtime printed one.
 	State string
-	// Call is the outermost standard-library frame the user's code called ("net.Dial"), or
-	// the innermost non-runtime frame when every frame is the user's.
+	// Call is the standard-library function the user's code called ("net.Dial"); "" when the
+	// user's code waits in the runtime itself (a select, a channel). Without a user frame it
+	// is the innermost non-runtime frame.
 	Call string
 	// Caller is the user's frame that made the call ("main.main") and its file:line.
 	Caller, At string
@@ -37,6 +38,11 @@ func (b *Blocked) String() string {
 		}
 	case b.Call != "":
 		s = "the main goroutine is blocked in " + b.Call
+	case b.Caller != "":
+		s = fmt.Sprintf("the main goroutine waits [%s] in %s", b.State, b.Caller)
+		if b.At != "" {
+			s += " (" + b.At + ")"
+		}
 	default:
 		s = "no goroutine dump"
 	}
@@ -114,12 +120,13 @@ func ParseDump(dump []byte) *Blocked {
 		}
 	}
 	switch {
-	case user > 0:
+	case user >= 0:
 		b.Caller, b.At = funcs[user], files[user]
-		b.Call = funcs[user-1]
+		if user > 0 {
+			b.Call = funcs[user-1]
+		}
 		if runtimeFrame(b.Call) {
-			b.Call = "" // the user's code waits in the runtime itself (select, channel, sleep)
-			b.Call = b.State
+			b.Call = "" // the user's code waits in the runtime itself (select, channel receive)
 		}
 	case len(b.Frames) > 0:
 		b.Call = b.Frames[0]

@@ -542,3 +542,26 @@ func fromManifest(rel string, data []byte, container string) (*Target, error) {
 	tg.Notes = append(tg.Notes, notesText(notes)...)
 	return tg, nil
 }
+
+// ParseQuantity reads a memory size as Kubernetes writes it ("64Mi", "1G", "512000000").
+func ParseQuantity(s string) (int64, error) {
+	n, ok := parseSize(s, false)
+	if !ok || n <= 0 {
+		return 0, fmt.Errorf("%q: want a size such as 64Mi, 1Gi or 500M", s)
+	}
+	return n, nil
+}
+
+// LookupUser resolves a uid or a user name of this machine.
+func LookupUser(name string) (*User, error) {
+	if n, err := strconv.Atoi(name); err == nil && n >= 0 {
+		return &User{UID: n, GID: n}, nil
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("no user %q on this machine: give a uid", name)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &User{UID: uid, GID: gid, Name: name}, nil
+}

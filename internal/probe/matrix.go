@@ -167,7 +167,18 @@ func describeLimits(c Conditions) string {
 // (services binding the same port cannot collide); otherwise, or when a health URL must be
 // reached from here, they run one after the other.
 func RunMatrix(ctx context.Context, argv []string, yours, target Conditions, opt Options) (*Matrix, error) {
+	var notes []string
+	if os.Geteuid() == 0 && !opt.AllowRoot && (yours.User == nil || yours.User.UID == 0) {
+		// Yours is root here, which probe does not run without leave: sudo's caller, else nobody.
+		yours.User = &User{UID: Nobody, GID: Nobody, Name: "nobody"}
+		if uid, err := strconv.Atoi(os.Getenv("SUDO_UID")); err == nil && uid > 0 {
+			gid, _ := strconv.Atoi(os.Getenv("SUDO_GID"))
+			yours.User = &User{UID: uid, GID: gid, Name: os.Getenv("SUDO_USER")}
+		}
+		notes = append(notes, fmt.Sprintf("you are root: your own conditions run as %s; pass --allow-root to compare with root", yours.User))
+	}
 	m := &Matrix{
+		Notes:      notes,
 		Yours:      &Case{Name: "yours", Conditions: yours},
 		Production: &Case{Name: "production", Conditions: target},
 	}

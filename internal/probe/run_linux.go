@@ -74,6 +74,9 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 			return nil, err
 		}
 		c.Dir = dir
+		if c.Why["cwd"] == "" {
+			c.Why = withWhy(c.Why, "cwd", "an empty temporary directory")
+		}
 	}
 	spec.Dir = c.Dir
 
@@ -313,4 +316,14 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// withWhy returns a copy of why with k set (conditions are shared between matrix cases).
+func withWhy(why map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(why)+1)
+	for x, y := range why {
+		out[x] = y
+	}
+	out[k] = v
+	return out
 }
