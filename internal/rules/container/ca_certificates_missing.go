@@ -1,6 +1,14 @@
 package container
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/dockerfile"
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/source"
+)
 
 // CACertificatesMissing is a service that makes outbound TLS connections from an image without a
 // CA bundle.
@@ -43,5 +51,102 @@ first.
 			`(?:^|: )x509: failed to load system roots and no roots provided`,
 			"Get https://downloads.skycoin.net/blockchain/peers.txt: x509: failed to load system roots and no roots provided"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Dockerfile, rule.GoCode},
+	Run:      runCACertificatesMissing,
+}
+
+// embeddedRoots are packages that give crypto/x509 a root set of their own when the system has
+// none.
+var embeddedRoots = []string{"golang.org/x/crypto/x509roots/fallback"}
+
+// certDirs are where crypto/x509 looks for roots on Linux (root/linux.go: certFiles and
+// certDirectories); anything copied under them may be a bundle the model does not name.
+var certDirs = []string{"/etc/ssl/", "/etc/pki/", "/system/etc/security/cacerts", "/etc/openssl/"}
+
+func runCACertificatesMissing(p *rule.Pass) error {
+	g := p.Project.Go
+	for _, t := range Targets(p.Project) {
+		im := t.Image
+		if im.CABundle.State != dockerfile.No || hasCertPath(im) || im.Env["SSL_CERT_FILE"] != nil || im.Env["SSL_CERT_DIR"] != nil {
+			continue
+		}
+		done := map[*gocode.Program]bool{}
+		for _, b := range t.Binaries {
+			prog := b.Program
+			if prog == nil || done[prog] || reachesAny(prog, embeddedRoots) {
+				continue
+			}
+			done[prog] = true
+			var uses []*gocode.TLSUse
+			for _, u := range g.TLS {
+				if prog.Reaches(u.Pkg) {
+					uses = append(uses, u)
+				}
+			}
+			if len(uses) == 0 {
+				continue
+			}
+			related := []rule.Related{{Pos: binaryPos(b), Message: prog.Name + " lands at " + b.Path}}
+			for _, u := range uses {
+				related = append(related, rule.Related{Pos: u.Pos, Message: "verifies TLS: " + tlsWhat(u)})
+			}
+			more := ""
+			if len(uses) > 1 {
+				more = fmt.Sprintf(" (and %d more TLS connections)", len(uses)-1)
+			}
+			p.Report(rule.Finding{
+				Pos: im.CABundle.Pos,
+				Message: fmt.Sprintf("%s: the image of %s has no CA certificates (%s), but %s, copied by %s, makes verified TLS connections (%s %s%s): "+
+					"every one fails with \"x509: certificate signed by unknown authority\"",
+					im.CABundle.Pos.Short(), t.File.Path, im.CABundle.Why, prog.Name, binaryPos(b).Short(), uses[0].Pos.Short(), tlsWhat(uses[0]), more),
+				Related: related,
+			})
+		}
+	}
+	return nil
+}
+
+func tlsWhat(u *gocode.TLSUse) string {
+	switch u.Kind {
+	case "url":
+		return "requests " + u.Target
+	case "dial":
+		return "dials TLS (" + u.Target + ")"
+	case "driver":
+		return "connects with TLS to " + u.Target
+	case "sdk":
+		return "imports " + u.Target + ", which talks HTTPS"
+	}
+	return u.Kind + " " + u.Target
+}
+
+// hasCertPath says whether something was copied or created where crypto/x509 finds roots.
+func hasCertPath(im *dockerfile.Image) bool {
+	for p := range im.Paths {
+		for _, d := range certDirs {
+			if strings.HasPrefix(p+"/", d) || strings.HasPrefix(p, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reachesAny says whether the program links one of the packages.
+func reachesAny(prog *gocode.Program, pkgs []string) bool {
+	for _, pkg := range pkgs {
+		if prog.Reaches(pkg) {
+			return true
+		}
+	}
+	return false
+}
+
+// binaryPos is where the binary enters the image: its COPY, or its go build in the image's
+// own stage.
+func binaryPos(b *Bin) (pos source.Pos) {
+	if b.Copy != nil {
+		return b.Copy.Pos
+	}
+	return b.Build.Pos
 }

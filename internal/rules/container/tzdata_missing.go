@@ -1,6 +1,14 @@
 package container
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/dockerfile"
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+)
 
 // TzdataMissing is a service that loads IANA time zones by name in an image without zoneinfo and
 // without time/tzdata embedded.
@@ -44,5 +52,76 @@ all of them.
 			`(?:^|\s)(?:panic: )?(?:time: )?missing Location in call to (?:Time\.In|Date)$`,
 			"panic: time: missing Location in call to Time.In"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Dockerfile, rule.GoCode},
+	Run:      runTzdataMissing,
+}
+
+func runTzdataMissing(p *rule.Pass) error {
+	g := p.Project.Go
+	for _, t := range Targets(p.Project) {
+		im := t.Image
+		if im.Zoneinfo.State != dockerfile.No || im.Env["ZONEINFO"] != nil {
+			continue
+		}
+		tz := im.Env["TZ"]
+		if tz != nil && (tz.Unresolved || !namedZone(strings.TrimPrefix(tz.Value, ":"))) {
+			tz = nil
+		}
+		done := map[*gocode.Program]bool{}
+		for _, b := range t.Binaries {
+			prog := b.Program
+			if prog == nil || done[prog] || prog.Reaches("time/tzdata") || slices.Contains(b.Build.Tags, "timetzdata") {
+				continue
+			}
+			done[prog] = true
+			var locs []*gocode.Location
+			for _, l := range g.Locations {
+				if prog.Reaches(l.Pkg) && !l.Unresolved && namedZone(l.Name) {
+					locs = append(locs, l)
+				}
+			}
+			related := []rule.Related{{Pos: binaryPos(b), Message: prog.Name + " lands at " + b.Path}}
+			var needs []string
+			for i, l := range locs {
+				related = append(related, rule.Related{Pos: l.Pos, Message: "time.LoadLocation(\"" + l.Name + "\")"})
+				if i < 2 {
+					needs = append(needs, fmt.Sprintf("%s loads %q", l.Pos.Short(), l.Name))
+				}
+			}
+			if len(locs) > 2 {
+				needs = append(needs, fmt.Sprintf("%d more", len(locs)-2))
+			}
+			if len(locs) == 0 && tz == nil {
+				continue
+			}
+			effect := "time.LoadLocation fails with \"unknown time zone " + firstZone(locs, tz) + "\""
+			if tz != nil {
+				related = append(related, rule.Related{Pos: tz.Pos, Message: "TZ=" + tz.Value})
+				needs = append(needs, fmt.Sprintf("%s sets TZ=%s", tz.Pos.Short(), tz.Value))
+				if len(locs) == 0 {
+					effect = "time.Local silently stays UTC instead of " + tz.Value
+				}
+			}
+			p.Report(rule.Finding{
+				Pos: im.Zoneinfo.Pos,
+				Message: fmt.Sprintf("%s: the image of %s has no zoneinfo (%s), and %s does not embed it (no import of time/tzdata, no -tags timetzdata), but %s: %s",
+					im.Zoneinfo.Pos.Short(), t.File.Path, im.Zoneinfo.Why, prog.Name, strings.Join(needs, "; "), effect),
+				Related: related,
+			})
+		}
+	}
+	return nil
+}
+
+// namedZone says whether a zone name needs the time zone database: every name but UTC and
+// Local (which the time package knows without it) and the empty string (UTC).
+func namedZone(name string) bool {
+	return name != "" && name != "UTC" && name != "Local"
+}
+
+func firstZone(locs []*gocode.Location, tz *dockerfile.Var) string {
+	if len(locs) > 0 {
+		return locs[0].Name
+	}
+	return strings.TrimPrefix(tz.Value, ":")
 }

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"fmt"
+	"log"
+	"time"
+	_ "time/tzdata"
+)
+
+func main() {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(time.Now().In(berlin))
+}
