@@ -400,7 +400,23 @@ func (e *evaluator) evalAssigns(name string, as []assign) value {
 		return v
 	}
 	if v.env == "" {
-		return value{}
+		// addr := ":8080"; if p := os.Getenv("PORT"); p != "" { addr = ":" + p }: a constant
+		// default that the environment overrides.
+		if !v.known {
+			return value{}
+		}
+		env := ""
+		for _, a := range as[1:] {
+			if a.idx > 0 || a.rhs == nil {
+				return value{}
+			}
+			o := e.eval(a.rhs)
+			if o.env == "" || (env != "" && o.env != env) {
+				return value{}
+			}
+			env = o.env
+		}
+		return value{s: v.s, env: env, envDefault: true}
 	}
 	for _, a := range as[1:] {
 		if !a.emptyFallback {
