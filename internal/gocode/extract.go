@@ -975,6 +975,9 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 			if c.fatal {
 				r.Required = true
 			}
+			if c.override && !c.fatal {
+				r.HasDefault = true
+			}
 			if c.fallback != nil && i == 0 {
 				r.HasDefault = true
 				if d := w.ev().eval(c.fallback); d.known {

@@ -290,7 +290,9 @@ type EnvRead struct {
 	// Required says an empty or unset value stops the program: a log.Fatal, panic, os.Exit or
 	// returned error on that path, or a required tag.
 	Required bool
-	// HasDefault says a fallback is visible (Default holds it when it is a constant).
+	// HasDefault says an unset variable is tolerated: a fallback is visible (Default holds
+	// it when it is a constant: `if v == "" { v = "x" }`, cmp.Or, a helper's argument, a tag
+	// default), or the value is used only when set (`if v := os.Getenv("X"); v != ""`).
 	HasDefault bool
 	Default    string
 }

@@ -50,6 +50,9 @@ type assign struct {
 type envCheck struct {
 	fatal    bool
 	fallback ast.Expr
+	// override says the value is used only when set (if v != "" { … }): the code has its
+	// own default otherwise.
+	override bool
 }
 
 // kind names the types whose methods the extractor follows without type-checking.
@@ -782,6 +785,11 @@ func scanFunc(fs *fileScope, pkg *pkgScope, fd *ast.FuncType, body *ast.BlockStm
 					sc.checks["\x00"+callKey(call)] = envCheck{fatal: true}
 				}
 			}
+			for _, name := range setTested(n.Cond) {
+				c := sc.checks[name]
+				c.override = true
+				sc.checks[name] = c
+			}
 			fallbackStack = append(fallbackStack, names...)
 			ast.Inspect(n.Body, visit)
 			fallbackStack = fallbackStack[:len(fallbackStack)-len(names)]
@@ -838,6 +846,38 @@ func emptyTested(cond ast.Expr) (names []string, calls []*ast.CallExpr) {
 		}
 	}
 	return nil, nil
+}
+
+// setTested finds the names a condition tests for being set: v != "", len(v) > 0, ok.
+func setTested(cond ast.Expr) []string {
+	switch c := cond.(type) {
+	case *ast.ParenExpr:
+		return setTested(c.X)
+	case *ast.Ident:
+		return []string{c.Name}
+	case *ast.BinaryExpr:
+		switch c.Op {
+		case token.LAND:
+			return append(setTested(c.X), setTested(c.Y)...)
+		case token.NEQ, token.GTR:
+			x, y := c.X, c.Y
+			if isEmptyLit(x) {
+				x, y = y, x
+			}
+			if !isEmptyLit(y) && !isZero(y) {
+				return nil
+			}
+			if call, ok := x.(*ast.CallExpr); ok {
+				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "len" && len(call.Args) == 1 {
+					x = call.Args[0]
+				}
+			}
+			if id, ok := x.(*ast.Ident); ok {
+				return []string{id.Name}
+			}
+		}
+	}
+	return nil
 }
 
 func isEmptyLit(x ast.Expr) bool {
