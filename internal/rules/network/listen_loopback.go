@@ -1,6 +1,14 @@
 package network
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
+)
 
 // ListenLoopback is a service in a container or pod that listens on a loopback address only.
 var ListenLoopback = &rule.Rule{
@@ -37,5 +45,80 @@ prompt), which is how it gets shipped.
 			`^curl: \(56\) Recv failure: Connection reset by peer$`,
 			"curl: (56) Recv failure: Connection reset by peer"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.GoCode},
+	Run:      runListenLoopback,
+}
+
+// runListenLoopback reports a loopback listener of a program that a container target runs when
+// it is the program's main listener there: its port is one the target declares or routes to, or
+// every listener of the program is on loopback while the target declares ports. A loopback
+// admin or pprof listener beside a reachable main listener is deliberate; units are hosts, where
+// loopback behind a proxy is right.
+func runListenLoopback(p *rule.Pass) error {
+	type hit struct {
+		l       *gocode.Listener
+		host    string
+		targets []string
+		related []rule.Related
+	}
+	hits := map[*gocode.Listener]*hit{}
+	for _, t := range target.All(p.Project) {
+		if !t.InContainer() || t.Program == nil {
+			continue
+		}
+		ls := t.Listeners(p.Project.Go)
+		decl := declaredPorts(p.Project, t)
+		allLoop := len(ls) > 0
+		for _, l := range ls {
+			allLoop = allLoop && l.Known && l.Loopback()
+		}
+		for _, l := range ls {
+			if !l.Known || !l.Loopback() {
+				continue
+			}
+			var on []string
+			var rel []rule.Related
+			for _, d := range decl {
+				if d.has(l.Port) {
+					on = append(on, d.Pos.Short()+" "+d.What)
+					rel = append(rel, rule.Related{Pos: d.Pos, Message: d.What + " for " + t.Name})
+				}
+			}
+			if len(on) == 0 && !(allLoop && len(decl) > 0) {
+				continue
+			}
+			if len(on) == 0 {
+				for _, d := range decl {
+					on = append(on, d.Pos.Short()+" "+d.What)
+					rel = append(rel, rule.Related{Pos: d.Pos, Message: d.What + " for " + t.Name})
+				}
+			}
+			h := hits[l.L]
+			if h == nil {
+				h = &hit{l: l.L, host: l.Host}
+				hits[l.L] = h
+			}
+			desc := t.Name + " (" + strings.Join(on, ", ") + ")"
+			if l.Set.File != "" {
+				desc += " with " + l.Why
+				rel = append(rel, rule.Related{Pos: l.Set, Message: "sets the listen address: " + l.Why})
+			}
+			h.targets = append(h.targets, desc)
+			h.related = append(h.related, rel...)
+		}
+	}
+	var list []*hit
+	for _, h := range hits {
+		list = append(list, h)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].l.Pos.Before(list[j].l.Pos) })
+	for _, h := range list {
+		p.Report(rule.Finding{
+			Pos: h.l.Pos,
+			Message: fmt.Sprintf("%s %s listens on %s only, which inside a container accepts connections from the container itself; it runs in %s: published ports, Services and probes connect to the container's address and are refused or reset",
+				h.l.Pos.Short(), h.l.Via, h.host, strings.Join(h.targets, "; ")),
+			Related: h.related,
+		})
+	}
+	return nil
 }

@@ -1,6 +1,11 @@
 package network
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
+)
 
 // PortMismatch is a listener on a port that the deployment does not route to: EXPOSE, compose
 // ports, containerPort, Service targetPort, probes or the platform's $PORT name another one.
@@ -47,5 +52,78 @@ in EXPOSE, compose ports, containerPort, targetPort and the probes:
 			`Error R10 \(Boot timeout\) -> Web process failed to bind to \$PORT within \d+ seconds of launch$`,
 			"2017-10-03T09:07:17.051002+00:00 heroku[web.1]: Error R10 (Boot timeout) -> Web process failed to bind to $PORT within 60 seconds of launch"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.GoCode},
+	Run:      runPortMismatch,
+}
+
+// runPortMismatch compares, for every container target whose program is known and whose
+// listeners are all known under that target, the ports the artifacts declare with the ports the
+// program listens on. Declarations that only document (EXPOSE, containerPort) are reported when
+// none of them names a listening port; ports that traffic or probes are sent to are reported
+// when nothing listens there and no documentation declares them (a declared port may belong to
+// a listener the code facts cannot see, such as one a library opens).
+func runPortMismatch(p *rule.Pass) error {
+	for _, t := range target.All(p.Project) {
+		if !t.InContainer() || t.Program == nil {
+			continue
+		}
+		ls := known(t.Listeners(p.Project.Go))
+		if len(ls) == 0 {
+			continue
+		}
+		listening := portsOf(ls)
+		decl := declaredPorts(p.Project, t)
+		docMatch, routeMatch := false, false
+		doc := map[int]bool{}
+		for _, d := range decl {
+			for port := range listening {
+				if d.has(port) {
+					if d.Routes {
+						routeMatch = true
+					} else {
+						docMatch = true
+					}
+				}
+			}
+			if !d.Routes {
+				for q := d.Port; q <= max(d.End, d.Port); q++ {
+					doc[q] = true
+				}
+			}
+		}
+		for _, d := range decl {
+			hit := false
+			for port := range listening {
+				hit = hit || d.has(port)
+			}
+			if hit {
+				continue
+			}
+			if !d.Routes && (docMatch || routeMatch) {
+				continue
+			}
+			if d.Routes && docMatch && doc[d.Port] {
+				continue
+			}
+			report(p, t, d, ls)
+		}
+	}
+	return nil
+}
+
+func report(p *rule.Pass, t *target.Target, d *declared, ls []target.Listen) {
+	consequence := "nothing answers there: connections are refused or reset"
+	if len(d.Via) > 0 {
+		consequence = "nothing answers there, and what is sent to it by name fails: connections are refused, probes fail"
+	}
+	related := append(listenRelated(ls), d.Via...)
+	for _, v := range d.Via {
+		consequence += "; " + v.Pos.Short() + " " + v.Message
+	}
+	p.Report(rule.Finding{
+		Pos: d.Pos,
+		Message: fmt.Sprintf("%s %s for %s, but %s listens on %s: %s",
+			d.Pos.Short(), d.What, t.Name, t.Program.Name, listenDesc(ls), consequence),
+		Related: related,
+	})
 }

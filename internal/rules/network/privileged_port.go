@@ -1,6 +1,17 @@
 package network
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/k8s"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
+	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/systemd"
+	"github.com/shipshape-dev/shipshape/internal/tree"
+)
 
 // PrivilegedPort is a non-root service that binds a port below 1024 where its runtime does not
 // allow it.
@@ -20,10 +31,13 @@ CAP_NET_BIND_SERVICE. Whether a non-root process has it depends on the runtime:
   namespace, so USER 65532 may bind :80 (unless --network=host, or an older engine or Podman).
 - systemd: User=app without AmbientCapabilities=CAP_NET_BIND_SERVICE fails; the host sysctl
   applies.
-- Kubernetes: depends on the container runtime. containerd sets the sysctl to 0 only when
-  enable_unprivileged_ports is on (the default from containerd 2.0, off in 1.x); CRI-O leaves it
-  at 1024 unless configured. Otherwise runAsNonRoot pods fail unless the pod sets
-  securityContext.sysctls net.ipv4.ip_unprivileged_port_start. Adding the NET_BIND_SERVICE
+- Kubernetes: depends on the container runtime, which is why shipshape says warning. containerd
+  sets the sysctl to 0 in pods only when the CRI plugin's enable_unprivileged_ports is on: the
+  default from containerd 2.0 (containerd/containerd#9348, noted in #11502), off in 1.x unless
+  the distribution turns it on (k3s, kind and minikube do). CRI-O leaves it at 1024 unless
+  default_sysctls says otherwise (cri-o/cri-o#10050). Elsewhere a non-root pod fails unless it
+  sets securityContext.sysctls net.ipv4.ip_unprivileged_port_start (a safe sysctl since
+  Kubernetes 1.22, kubernetes/kubernetes#102612). Adding the NET_BIND_SERVICE
   capability alone does not help a non-root process (it gets no ambient capabilities) unless
   the binary carries it as a file capability (setcap cap_net_bind_service=+ep).
 
@@ -46,5 +60,220 @@ CAP_NET_BIND_SERVICE. Whether a non-root process has it depends on the runtime:
 			`listen (?:tcp|udp)[46]? (?:\[[^\]]*\]|[^\s:\[]*):(?P<port>\d+): (?:bind: )?permission denied`,
 			"inlets_1  | 2020/02/05 09:09:06 listen tcp :80: bind: permission denied"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.GoCode},
+	Run:      runPrivilegedPort,
+}
+
+// runPrivilegedPort models each runtime: a systemd unit whose non-root user lacks
+// CAP_NET_BIND_SERVICE fails (error); a Kubernetes container that runs as non-root fails unless
+// the node's runtime or the pod lowers ip_unprivileged_port_start (warning); Docker and compose
+// allow it (Docker 20.10 and later) except with the host's network namespace.
+func runPrivilegedPort(p *rule.Pass) error {
+	var grants *grant
+	for _, t := range target.All(p.Project) {
+		if t.Program == nil {
+			continue
+		}
+		var low []target.Listen
+		for _, l := range t.Listeners(p.Project.Go) {
+			if l.Known && l.Port > 0 && l.Port < 1024 {
+				low = append(low, l)
+			}
+		}
+		if len(low) == 0 {
+			continue
+		}
+		if grants == nil {
+			grants = findGrants(p.Project.Tree)
+		}
+		switch t.Kind {
+		case target.Systemd:
+			unitPrivileged(p, t, low, grants)
+		case target.Kubernetes:
+			podPrivileged(p, t, low, grants)
+		case target.Compose:
+			hostNetPrivileged(p, t, low, grants)
+		}
+	}
+	return nil
+}
+
+// grant is what the tree does elsewhere to let a non-root process bind low ports: a file
+// capability (setcap cap_net_bind_service) or the ip_unprivileged_port_start sysctl.
+type grant struct{ setcap, sysctl source.Pos }
+
+func findGrants(t *tree.Tree) *grant {
+	g := &grant{}
+	if t == nil {
+		return g
+	}
+	for _, f := range t.Files {
+		switch f.Kind {
+		case tree.GoFile, tree.GoMod, tree.GoSum, tree.GoWork, tree.VendorModules:
+			continue
+		}
+		if f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") || strings.Contains(f.Path, "/testdata/") {
+			continue
+		}
+		b, err := t.Read(f)
+		if err != nil || bytes.IndexByte(b, 0) >= 0 {
+			continue
+		}
+		lb := bytes.ToLower(b)
+		if i := bytes.Index(lb, []byte("cap_net_bind_service")); i >= 0 && bytes.Contains(lb, []byte("setcap")) && g.setcap.File == "" {
+			g.setcap = source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:i], []byte("\n"))}
+		}
+		if i := bytes.Index(lb, []byte("ip_unprivileged_port_start")); i >= 0 && g.sysctl.File == "" {
+			g.sysctl = source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:i], []byte("\n"))}
+		}
+	}
+	return g
+}
+
+func ports(ls []target.Listen) string {
+	var parts []string
+	for _, l := range ls {
+		s := fmt.Sprintf("%d (%s %s", l.Port, l.L.Pos.Short(), l.L.Via)
+		if l.Why != "" {
+			s += ", " + l.Why
+		}
+		parts = append(parts, s+")")
+	}
+	return strings.Join(parts, " and ")
+}
+
+// reportAt is where the finding goes: where the target sets the port, else the given position.
+func reportAt(ls []target.Listen, fallback source.Pos) source.Pos {
+	for _, l := range ls {
+		if l.Set.File != "" {
+			return l.Set
+		}
+	}
+	return fallback
+}
+
+func unitPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant) {
+	u := t.Unit
+	var who string
+	var whoPos source.Pos
+	switch {
+	case u.User.Set() && u.User.Text != "root" && u.User.Text != "0" && !strings.ContainsAny(u.User.Text, "%$"):
+		who, whoPos = "User="+u.User.Text, u.User.Pos
+	case yes(u.DynamicUser):
+		who, whoPos = "DynamicUser="+u.DynamicUser.Text, u.DynamicUser.Pos
+	default:
+		return
+	}
+	if t.Command.FullPrivileges || hasCap(u.AmbientCapabilities) {
+		return
+	}
+	if g.sysctl.File != "" || (g.setcap.File != "" && !yes(u.NoNewPrivileges)) {
+		return
+	}
+	rel := append(listenRelated(low), rule.Related{Pos: whoPos, Message: who + " runs the service as a non-root user"})
+	p.Report(rule.Finding{
+		Pos: reportAt(low, whoPos),
+		Message: fmt.Sprintf("%s runs %s as %s (%s) without CAP_NET_BIND_SERVICE in AmbientCapabilities=, and it listens on privileged port %s: the bind fails with permission denied and the service exits",
+			t.Name, t.Program.Name, who, whoPos.Short(), ports(low)),
+		Related: rel,
+	})
+}
+
+func yes(v systemd.Value) bool {
+	switch strings.ToLower(v.Text) {
+	case "yes", "true", "1", "on":
+		return true
+	}
+	return false
+}
+
+// hasCap says whether an AmbientCapabilities= list grants CAP_NET_BIND_SERVICE ("~" inverts an
+// entry: every capability except those listed).
+func hasCap(vs []systemd.Value) bool {
+	for _, v := range vs {
+		inv := strings.HasPrefix(v.Text, "~")
+		names := strings.Fields(strings.TrimPrefix(v.Text, "~"))
+		found := false
+		for _, n := range names {
+			found = found || strings.EqualFold(n, "CAP_NET_BIND_SERVICE")
+		}
+		if found != inv {
+			return true
+		}
+	}
+	return false
+}
+
+func podPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant) {
+	if g.sysctl.File != "" || g.setcap.File != "" {
+		return
+	}
+	c, w := t.Container, t.Object.Workload
+	var who string
+	var whoPos source.Pos
+	for _, sc := range []*k8s.SecurityContext{c.SecurityContext, w.SecurityContext} {
+		if sc == nil {
+			continue
+		}
+		if n, ok := sc.RunAsUser.Int(); ok && who == "" {
+			if n == 0 {
+				return
+			}
+			who, whoPos = "runAsUser: "+sc.RunAsUser.Value, sc.RunAsUser.Pos
+		}
+	}
+	if who == "" {
+		for _, sc := range []*k8s.SecurityContext{c.SecurityContext, w.SecurityContext} {
+			if sc != nil {
+				if b, ok := sc.RunAsNonRoot.Bool(); ok && b && who == "" {
+					who, whoPos = "runAsNonRoot: true", sc.RunAsNonRoot.Pos
+				}
+			}
+		}
+	}
+	if who == "" && t.Image != nil {
+		if user, pos, ok := t.Image.RunAs(); ok && user != "" && user != "root" && user != "0" && !strings.HasPrefix(user, "0:") && !strings.HasPrefix(user, "root:") {
+			who, whoPos = "the image's USER "+user, pos
+		}
+	}
+	if who == "" {
+		return
+	}
+	rel := append(listenRelated(low), rule.Related{Pos: whoPos, Message: who + " runs the container as non-root"})
+	p.Report(rule.Finding{
+		Pos:      reportAt(low, whoPos),
+		Severity: rule.Warning,
+		Message: fmt.Sprintf("%s runs %s as non-root (%s at %s) and it listens on privileged port %s: unless the node's runtime sets net.ipv4.ip_unprivileged_port_start=0 in the pod (containerd with enable_unprivileged_ports, the default only from containerd 2.0; CRI-O when configured) or the pod sets that sysctl, the bind fails with permission denied",
+			t.Name, t.Program.Name, who, whoPos.Short(), ports(low)),
+		Related: rel,
+	})
+}
+
+func hostNetPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant) {
+	s := t.Service
+	if s.NetworkMode.Value != "host" || g.sysctl.File != "" || g.setcap.File != "" {
+		return
+	}
+	who, whoPos := "", source.Pos{}
+	switch {
+	case s.User.Set():
+		who, whoPos = "user: "+s.User.Value, s.User.Pos
+		if s.User.Value == "root" || s.User.Value == "0" || strings.HasPrefix(s.User.Value, "0:") || strings.HasPrefix(s.User.Value, "root:") {
+			return
+		}
+	case t.Image != nil:
+		user, pos, ok := t.Image.RunAs()
+		if !ok || user == "" || user == "root" || user == "0" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
+			return
+		}
+		who, whoPos = "the image's USER "+user, pos
+	default:
+		return
+	}
+	p.Report(rule.Finding{
+		Pos: reportAt(low, s.NetworkMode.Pos),
+		Message: fmt.Sprintf("%s runs %s as non-root (%s at %s) with network_mode: host (%s), where the host's ip_unprivileged_port_start applies, and it listens on privileged port %s: the bind fails with permission denied",
+			t.Name, t.Program.Name, who, whoPos.Short(), s.NetworkMode.Pos.Short(), ports(low)),
+		Related: append(listenRelated(low), rule.Related{Pos: whoPos, Message: who}, rule.Related{Pos: s.NetworkMode.Pos, Message: "network_mode: host"}),
+	})
 }

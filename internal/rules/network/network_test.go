@@ -1,0 +1,13 @@
+package network_test
+
+import (
+	"testing"
+
+	"github.com/shipshape-dev/shipshape/internal/catalog"
+	"github.com/shipshape-dev/shipshape/internal/rule/ruletest"
+	"github.com/shipshape-dev/shipshape/internal/rules/network"
+)
+
+func TestRules(t *testing.T) {
+	ruletest.Run(t, "testdata", network.Rules, catalog.All())
+}
