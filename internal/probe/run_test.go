@@ -160,13 +160,15 @@ func TestFailsOnReadOnlyRoot(t *testing.T) {
 
 // blackhole returns a local TCP address whose accept queue is full: a connection to it stays in
 // SYN_SENT, as one to a firewalled database does.
-func blackhole(t *testing.T) string {
+func blackhole(t *testing.T) string { return blackholeOn(t, [4]byte{127, 0, 0, 1}) }
+
+func blackholeOn(t *testing.T, ip [4]byte) string {
 	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: ip}); err != nil {
 		t.Fatal(err)
 	}
 	// Backlog 0 holds one connection; the kernel drops the SYNs of the next ones.
@@ -177,7 +179,7 @@ func blackhole(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := "127.0.0.1:" + itoa(sa.(*syscall.SockaddrInet4).Port)
+	addr := net.IP(ip[:]).String() + ":" + itoa(sa.(*syscall.SockaddrInet4).Port)
 	for i := 0; i < 2; i++ {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err != nil {
