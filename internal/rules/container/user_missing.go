@@ -1,6 +1,15 @@
 package container
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/dockerfile"
+	"github.com/shipshape-dev/shipshape/internal/k8s"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+)
 
 // UserMissing is a USER (or runAsUser) the runtime cannot resolve: a user name in an image
 // without /etc/passwd, or a non-numeric USER where runAsNonRoot must verify a UID.
@@ -47,5 +56,120 @@ or copy /etc/passwd and /etc/group from the builder, or set runAsUser in the pod
 			`code=exited, status=217/USER\)?$`,
 			" Main PID: 1182 (code=exited, status=217/USER)"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Dockerfile},
+	Run:      runUserMissing,
+}
+
+func runUserMissing(p *rule.Pass) error {
+	ts := Targets(p.Project)
+	for _, t := range ts {
+		im := t.Image
+		if u := im.User; u != nil && !u.Unresolved && !u.Numeric() && im.HasUser(u.Name) == dockerfile.No {
+			p.Report(rule.Finding{
+				Pos: u.Pos,
+				Message: fmt.Sprintf("%s USER %s, but the image of %s has no user %s (%s): the runtime cannot resolve the name and refuses to start the container: \"unable to find user %s: no matching entries in passwd file\"",
+					u.Pos.Short(), u.Raw, t.File.Path, u.Name, whyNoUser(im, u.Name), u.Name),
+				Related: []rule.Related{{Pos: im.BasePos, Message: "base " + t.Stage.Base.Ref + usersOf(im)}},
+			})
+		}
+		for _, r := range runners(p.Project, ts, t) {
+			if r.Service != nil {
+				composeUser(p, t, r)
+			}
+			if r.Container != nil {
+				runAsNonRoot(p, t, r)
+			}
+		}
+	}
+	return nil
+}
+
+// composeUser checks a compose service's user: override against the image's accounts.
+func composeUser(p *rule.Pass, t *Target, r *runner) {
+	u := r.Service.User
+	name, _, _ := strings.Cut(u.Value, ":")
+	if name == "" || strings.Contains(u.Raw, "$") || isNumber(name) || t.Image.HasUser(name) != dockerfile.No {
+		return
+	}
+	p.Report(rule.Finding{
+		Pos: u.Pos,
+		Message: fmt.Sprintf("%s: %s runs as user %s, but the image of %s has no user %s (%s): the container is not started: \"unable to find user %s: no matching entries in passwd file\"",
+			u.Pos.Short(), r.Name, u.Value, t.File.Path, name, whyNoUser(t.Image, name), name),
+		Related: []rule.Related{{Pos: t.Image.BasePos, Message: "base " + t.Stage.Base.Ref + usersOf(t.Image)}},
+	})
+}
+
+// runAsNonRoot checks a Kubernetes container that must run as non-root without a runAsUser: the
+// kubelet decides from the image's USER alone and accepts only a numeric, non-zero one.
+func runAsNonRoot(p *rule.Pass, t *Target, r *runner) {
+	pod, c := r.Object.Workload.SecurityContext, r.Container.SecurityContext
+	pick := func(f func(*k8s.SecurityContext) k8s.Scalar) k8s.Scalar {
+		if c != nil && f(c).Set() {
+			return f(c)
+		}
+		if pod != nil {
+			return f(pod)
+		}
+		return k8s.Scalar{}
+	}
+	nonRoot := pick(func(s *k8s.SecurityContext) k8s.Scalar { return s.RunAsNonRoot })
+	if v, ok := nonRoot.Bool(); !ok || !v || pick(func(s *k8s.SecurityContext) k8s.Scalar { return s.RunAsUser }).Set() {
+		return
+	}
+	user, pos, known := t.Image.RunAs()
+	if !known || t.Image.User != nil && t.Image.User.Unresolved {
+		return
+	}
+	name, _, _ := strings.Cut(user, ":")
+	var msg string
+	switch {
+	case name == "" || name == "root" || name == "0":
+		msg = "container has runAsNonRoot and image will run as root"
+	case isNumber(name):
+		return
+	default:
+		msg = fmt.Sprintf("container has runAsNonRoot and image has non-numeric user (%s), cannot verify user is non-root", name)
+	}
+	where := "the base image's default user"
+	if pos != t.Image.BasePos || t.Image.User != nil {
+		where = "USER " + user
+	}
+	if name == "" {
+		where = "no USER (root)"
+	}
+	p.Report(rule.Finding{
+		Pos: nonRoot.Pos,
+		Message: fmt.Sprintf("%s runAsNonRoot: true for %s without runAsUser, and the image of %s runs as %s (%s): the kubelet refuses to create the container: \"%s\" (CreateContainerConfigError)",
+			nonRoot.Pos.Short(), r.Name, t.File.Path, where, pos.Short(), msg),
+		Related: []rule.Related{{Pos: pos, Message: where}, {Pos: r.Pos, Message: r.Name}},
+	})
+}
+
+// whyNoUser says why the image has no such account.
+func whyNoUser(im *dockerfile.Image, name string) string {
+	if im.Passwd.State == dockerfile.No {
+		return "its base " + im.Base.Family + " has no /etc/passwd at all"
+	}
+	return "its /etc/passwd comes from the base and no RUN adduser/useradd " + name + " runs in the final stage"
+}
+
+// usersOf lists the accounts the image is known to have, for the related position.
+func usersOf(im *dockerfile.Image) string {
+	if im.Passwd.State == dockerfile.No {
+		return " has no /etc/passwd"
+	}
+	var names []string
+	for n := range im.Users {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	slices.Sort(names)
+	return " has the users " + strings.Join(names, ", ")
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
 }
