@@ -1,6 +1,12 @@
 package kube
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/k8s"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+)
 
 // ProbePortUndefined is a liveness, readiness or startup probe that names a port the container
 // does not define.
@@ -41,5 +47,85 @@ a chart renames http to http-web, a port moves to a sidecar, or ports are not de
 			`(?:Liveness|Readiness|Startup) probe errored(?: and resulted in unknown state)?: strconv\.Atoi: parsing "(?P<port>[^"]+)": invalid syntax$`,
 			`Liveness probe errored and resulted in unknown state: strconv.Atoi: parsing "controller": invalid syntax`),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Kubernetes},
+	Run:      runProbePortUndefined,
+}
+
+// runProbePortUndefined reports httpGet and tcpSocket probes whose port is a name that none of
+// the same container's ports carries. Templated names, and containers whose ports a template
+// may have produced, are skipped.
+func runProbePortUndefined(p *rule.Pass) error {
+	for _, pc := range containers(p.Project.Kubernetes) {
+		c := pc.c
+		for _, pr := range c.Probes() {
+			if pr.Handler != "httpGet" && pr.Handler != "tcpSocket" {
+				continue
+			}
+			port := pr.Port
+			if !port.Set() || port.Templated() || port.Value == "" {
+				continue
+			}
+			if _, ok := port.Int(); ok || c.Port(port.Value) != nil {
+				continue
+			}
+			var names []string
+			var related []rule.Related
+			templated := false
+			for _, cp := range c.Ports {
+				templated = templated || cp.Name.Templated()
+				if cp.Name.Value != "" {
+					names = append(names, fmt.Sprintf("%s=%s", cp.Name.Value, cp.ContainerPort.Value))
+					related = append(related, rule.Related{Pos: cp.Pos, Message: fmt.Sprintf("port %s (%s)", cp.Name.Value, cp.ContainerPort.Value)})
+				}
+			}
+			if templated || (pc.o.Template && len(c.Ports) == 0) {
+				continue
+			}
+			declared := "it declares no ports"
+			if len(c.Ports) > 0 && len(names) == 0 {
+				declared = "its ports have no names"
+			} else if len(names) > 0 {
+				declared = "its ports are " + strings.Join(names, ", ")
+			}
+			elsewhere := ""
+			for _, other := range pc.o.Workload.AllContainers() {
+				if other != c && other.Port(port.Value) != nil {
+					elsewhere = fmt.Sprintf(" (container %q declares it, but a probe only sees its own container's ports)", other.Name.Value)
+					related = append(related, rule.Related{Pos: other.Port(port.Value).Pos, Message: fmt.Sprintf("port %s of container %q", port.Value, other.Name.Value)})
+				}
+			}
+			related = append(related, rule.Related{Pos: c.Pos, Message: "container " + c.Name.Value})
+			p.Report(rule.Finding{
+				Pos: port.Pos,
+				Message: fmt.Sprintf("%s %s of %s uses port %q, which the container does not declare (%s)%s: the kubelet cannot resolve the name and the probe errors (strconv.Atoi: parsing %q), so the pod %s",
+					port.Pos.Short(), probeKind(c, pr), pc.name(), port.Value, declared, elsewhere, port.Value, consequence(c, pr)),
+				Related: related,
+			})
+		}
+	}
+	return nil
+}
+
+func probeKind(c *k8s.Container, pr *k8s.Probe) string {
+	switch pr {
+	case c.LivenessProbe:
+		return "livenessProbe"
+	case c.ReadinessProbe:
+		return "readinessProbe"
+	case c.StartupProbe:
+		return "startupProbe"
+	}
+	return "probe"
+}
+
+func consequence(c *k8s.Container, pr *k8s.Probe) string {
+	switch pr {
+	case c.ReadinessProbe:
+		return "never becomes Ready"
+	case c.LivenessProbe:
+		return "is never restarted when it hangs"
+	case c.StartupProbe:
+		return "never finishes starting"
+	}
+	return "is never probed"
 }

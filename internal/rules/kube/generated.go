@@ -1,0 +1,89 @@
+package kube
+
+import (
+	"bytes"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/tree"
+	"github.com/shipshape-dev/shipshape/internal/yamlnode"
+)
+
+// readGenerators records the names of kustomize's configMapGenerator and secretGenerator
+// entries. The Kubernetes facts keep a kustomization's resources only; the generators are read
+// here with the same bounded node reader.
+func readGenerators(p *facts.Project, d *defined) {
+	t := p.Tree
+	if t == nil {
+		return
+	}
+	for _, o := range p.Kubernetes {
+		if o.Kind != "Kustomization" {
+			continue
+		}
+		f := t.Get(o.Pos.File)
+		if f == nil {
+			continue
+		}
+		b, err := t.Read(f)
+		if err != nil {
+			continue
+		}
+		docs, _, _ := yamlnode.Read(f.Path, b)
+		r := &yamlnode.Reader{File: f.Path}
+		for _, doc := range docs {
+			if doc.Root == nil {
+				continue
+			}
+			for key, kind := range map[string]string{"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"} {
+				for _, it := range r.Items(r.Get(doc.Root, key)) {
+					if n := r.Str(it, "name"); n.Value != "" {
+						d.generated[kind][n.Value] = n.Pos
+						d.managed[kind] = true
+					}
+				}
+			}
+		}
+	}
+}
+
+var kubectlCreate = regexp.MustCompile(`(?i)\bcreate\s+(configmap|cm|secret(?:\s+(?:generic|tls|docker-registry))?)\s+(?:-\S+\s+)*([a-z0-9][a-z0-9.-]*)`)
+
+// kubectlCreated finds ConfigMaps and Secrets that scripts, Makefiles, workflows or documents
+// of the tree create with kubectl create (or oc create): keys "ConfigMap/name", "Secret/name".
+func kubectlCreated(p *facts.Project) map[string]source.Pos {
+	out := map[string]source.Pos{}
+	t := p.Tree
+	if t == nil {
+		return out
+	}
+	for _, f := range t.Files {
+		switch f.Kind {
+		case tree.GoFile, tree.GoMod, tree.GoSum, tree.GoWork, tree.VendorModules:
+			continue
+		}
+		ext := path.Ext(f.Path)
+		if f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") || ext == ".json" || ext == ".lock" {
+			continue
+		}
+		b, err := t.Read(f)
+		if err != nil || bytes.IndexByte(b, 0) >= 0 || !bytes.Contains(b, []byte("create")) {
+			continue
+		}
+		for _, m := range kubectlCreate.FindAllSubmatchIndex(b, -1) {
+			kind := "ConfigMap"
+			if strings.HasPrefix(strings.ToLower(string(b[m[2]:m[3]])), "secret") {
+				kind = "Secret"
+			}
+			name := string(b[m[4]:m[5]])
+			key := kind + "/" + name
+			if _, ok := out[key]; !ok {
+				out[key] = source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:m[0]], []byte("\n"))}
+			}
+		}
+	}
+	return out
+}
