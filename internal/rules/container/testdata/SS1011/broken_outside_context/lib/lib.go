@@ -1,0 +1,4 @@
+package lib
+
+// Greeting is what the service says.
+const Greeting = "hello"
