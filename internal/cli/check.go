@@ -2,20 +2,26 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/shipshape-dev/shipshape/internal/baseline"
 	"github.com/shipshape-dev/shipshape/internal/catalog"
 	"github.com/shipshape-dev/shipshape/internal/check"
 	"github.com/shipshape-dev/shipshape/internal/report"
+	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 func newCheckCmd(e *env) *cobra.Command {
 	var (
-		out  output
-		only []string
+		out           output
+		only          []string
+		baselinePath  string
+		writeBaseline bool
 	)
 	cmd := &cobra.Command{
 		Use:   "check [DIR]",
@@ -48,10 +54,33 @@ runs project code and never touches the network.`,
 			case err != nil:
 				return misuse("%v", err)
 			}
-			return out.write(e, &report.Report{Root: dir, Findings: res.Findings, Notes: res.Notes})
+			findings := res.Findings
+			if writeBaseline {
+				path := baselinePath
+				if path == "" {
+					path = filepath.Join(dir, baseline.DefaultFile)
+				}
+				if err := baseline.From(findings).Write(path); err != nil {
+					return misuse("writing the baseline: %v", err)
+				}
+				fmt.Fprintf(e.stderr, "shipshape: recorded %d findings in %s; from now on only new ones fail\n", len(findings), path)
+				return nil
+			}
+			if baselinePath != "" {
+				b, err := baseline.Load(baselinePath)
+				if err != nil {
+					return misuse("--baseline: %v", err)
+				}
+				var known int
+				findings, known = b.New(findings)
+				res.Notes = append(res.Notes, source.Note{Text: fmt.Sprintf("%d findings are in the baseline %s; %d are new", known, baselinePath, len(findings))})
+			}
+			return out.write(e, &report.Report{Root: dir, Findings: findings, Notes: res.Notes})
 		},
 	}
 	addOutputFlags(cmd, &out)
 	cmd.Flags().StringSliceVar(&only, "only", nil, "run only these rule IDs (to debug one rule)")
+	cmd.Flags().StringVar(&baselinePath, "baseline", "", "fail only on findings not recorded in this baseline file")
+	cmd.Flags().BoolVar(&writeBaseline, "write-baseline", false, "record the current findings in the baseline (--baseline, default DIR/"+baseline.DefaultFile+") and exit 0")
 	return cmd
 }

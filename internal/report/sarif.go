@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -244,23 +245,16 @@ func relativeURI(file string) string {
 	return (&url.URL{Path: file}).String()
 }
 
+// quotedPos matches a position quoted in a message ("Dockerfile:9", "main.go:12:3") so that
+// the line and column can be dropped: line numbers shift with every edit above them.
+var quotedPos = regexp.MustCompile(`([\w.@/-]+):[0-9]+(?::[0-9]+)?\b`)
+
 // Fingerprint is a stable identity of a finding for SARIF's partialFingerprints: a hash of the
-// rule ID, the file and the message. The positions the message quotes (its own and its related
-// ones, "main.go:12", "Dockerfile:9:3") are reduced to their file names first, so that a finding
-// keeps its identity when lines are inserted above it.
+// rule ID, the file and the message. The positions the message quotes ("main.go:12",
+// "Dockerfile:9:3") are reduced to their file names first, so that a finding keeps its identity
+// when lines are inserted above it. The baseline gate matches findings by it.
 func Fingerprint(f rule.Finding) string {
-	msg := f.Message
-	positions := []source.Pos{f.Pos}
-	for _, r := range f.Related {
-		positions = append(positions, r.Pos)
-	}
-	for _, p := range positions {
-		if p.File == "" || p.Line == 0 {
-			continue
-		}
-		msg = strings.ReplaceAll(msg, p.String(), p.File)
-		msg = strings.ReplaceAll(msg, p.Short(), p.File)
-	}
+	msg := quotedPos.ReplaceAllString(f.Message, "$1")
 	h := sha256.New()
 	for _, s := range []string{f.ID, f.File, msg} {
 		io.WriteString(h, s)
