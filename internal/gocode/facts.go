@@ -250,9 +250,10 @@ type FileUse struct {
 	// Write says the call creates or writes (os.Create, WriteFile, MkdirAll, OpenFile with
 	// O_CREATE).
 	Write bool
-	// Optional says a missing file is handled: the error is ignored or checked with
-	// os.IsNotExist/errors.Is(err, fs.ErrNotExist), or the call is one that tolerates it
-	// (viper.AddConfigPath, godotenv.Load). Best effort.
+	// Optional says a missing file is handled: the error is dropped, assigned to _, or
+	// checked without stopping the program, or checked with os.IsNotExist, errors.Is(err,
+	// fs.ErrNotExist) or viper.ConfigFileNotFoundError, or err == nil guards the use. Best
+	// effort, judged from the statement and the one after it.
 	Optional bool
 	// EmbeddedBy is the //go:embed directive of the same module that covers Path, if any.
 	// Since a FileUse always reads the disk, a non-nil EmbeddedBy means the code embeds the
@@ -300,8 +301,10 @@ type EnvRead struct {
 // Listener is one address the code listens on.
 type Listener struct {
 	Site
-	// Via is the call, like "http.ListenAndServe", "http.Server.ListenAndServe",
-	// "net.Listen", "gin.Run", "echo.Start", "fiber.Listen".
+	// Via is the call: "http.ListenAndServe(TLS)", "http.Server" (the Addr of an http.Server
+	// literal, or an assignment to a server's Addr), "net.Listen", "tls.Listen", "gin.Run(TLS)",
+	// "echo.Start(TLS)", "fiber.Listen(TLS)". Pos is the call, or the Addr value for
+	// "http.Server".
 	Via string
 	// Addr is the address as resolved ("" when Unresolved). For an address taken from the
 	// environment it holds the default used when the variable is empty, if any.
