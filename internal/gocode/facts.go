@@ -178,7 +178,8 @@ type Program struct {
 	Main *Package
 	// Name is the binary name go build gives: the last element of the import path (for a
 	// module root, the last element of the module path; a trailing /vN is skipped as go
-	// install does).
+	// install does). Outside a module, or when go.mod does not parse, it is the directory's
+	// name (the checked directory's own name for the root).
 	Name string
 	// Dir is Main.Dir.
 	Dir string
