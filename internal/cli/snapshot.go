@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -33,13 +34,20 @@ show which values differ without showing them.`,
 			if key == "" {
 				key = os.Getenv(snapshotKeyEnv)
 			}
-			o := host.Options{Key: []byte(key), Tool: Version}
+			o := host.Options{Key: []byte(key), Tool: Version, Env: []string{}}
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, snapshotKeyEnv+"=") { // the key is not a fact of the host
+					o.Env = append(o.Env, kv)
+				}
+			}
 			if root != "" {
 				st, err := os.Stat(root)
 				if err != nil || !st.IsDir() {
 					return misuse("--root %s: not a directory", root)
 				}
-				o.FS, o.Root = os.DirFS(root), root
+				// Root stays empty: access(2) on a directory of this machine says nothing of
+				// whether /tmp is writable where that root file system runs.
+				o.FS = os.DirFS(root)
 			}
 			if len(o.Key) == 0 {
 				o.Key = nil
@@ -61,6 +69,6 @@ show which values differ without showing them.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write the snapshot to FILE instead of stdout")
 	cmd.Flags().StringVar(&key, "key", "", "key for HMAC-SHA256 digests of environment values (default $"+snapshotKeyEnv+")")
-	cmd.Flags().StringVar(&root, "root", "", "read files from this directory as the root (a flattened image rootfs); uname, ids and limits stay this process's")
+	cmd.Flags().StringVar(&root, "root", "", "read files from this directory as the root (a flattened image rootfs, or the node's / mounted in a pod); uname, ids, limits and /proc/self stay this process's, and /tmp's writability is unknown")
 	return cmd
 }
