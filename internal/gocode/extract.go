@@ -159,8 +159,15 @@ func syntaxNote(file string, err error) source.Note {
 
 // buildPkgScope collects the package-level declarations the evaluator resolves names against.
 func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
-	ps := &pkgScope{values: map[string]ast.Expr{}, flagVars: map[string]*ast.CallExpr{}, kinds: map[string]kind{}, envHelpers: map[string]envHelper{}, declared: map[string]bool{}, valueScope: map[string]*fileScope{}}
+	ps := &pkgScope{values: map[string]ast.Expr{}, flagVars: map[string]*ast.CallExpr{}, kinds: map[string]kind{}, envHelpers: map[string]envHelper{}, declared: map[string]bool{}, valueScope: map[string]*fileScope{}, envVars: map[*ast.CallExpr]string{}, pkgChecks: map[string]envCheck{}}
 	reassigned := map[string]bool{}
+	// emptyIfs are the if statements testing a name for emptiness, kept to judge package
+	// variables read from the environment once every file is seen.
+	type emptyIf struct {
+		names []string
+		s     *ast.IfStmt
+	}
+	var emptyIfs []emptyIf
 	for i, f := range files {
 		fs := scopes[i]
 		for _, d := range f.Decls {
@@ -177,6 +184,11 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 							if len(s.Values) == len(s.Names) {
 								ps.values[n.Name] = s.Values[j]
 								ps.valueScope[n.Name] = fs
+								if call, ok := s.Values[j].(*ast.CallExpr); ok {
+									if pkg, name, _ := fs.callee(call); pkg == "os" && (name == "Getenv" || name == "LookupEnv") {
+										ps.envVars[call] = n.Name
+									}
+								}
 								if k == "" {
 									ev := &evaluator{fs: fs, pkg: ps}
 									k = ev.kindOf(s.Values[j])
@@ -223,6 +235,10 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 				if id, ok := n.X.(*ast.Ident); ok {
 					reassigned[id.Name] = true
 				}
+			case *ast.IfStmt:
+				if names, _ := emptyTested(n.Cond); len(names) > 0 {
+					emptyIfs = append(emptyIfs, emptyIf{names, n})
+				}
 			case *ast.CallExpr:
 				if len(n.Args) == 1 {
 					if _, ok := n.Args[0].(*ast.Ident); ok {
@@ -261,6 +277,23 @@ func buildPkgScope(files []*ast.File, scopes []*fileScope) *pkgScope {
 					}
 				}
 			}
+		}
+	}
+	envNames := map[string]bool{}
+	for _, name := range ps.envVars {
+		envNames[name] = true
+	}
+	for _, ei := range emptyIfs {
+		for _, name := range ei.names {
+			if !envNames[name] {
+				continue
+			}
+			c := ps.pkgChecks[name]
+			c.fatal = c.fatal || terminates(ei.s.Body, false)
+			if fb := fallbackIn(ei.s.Body, name); fb != nil {
+				c.fallback = fb
+			}
+			ps.pkgChecks[name] = c
 		}
 	}
 	for name := range reassigned {
@@ -955,6 +988,18 @@ func (w *walker) envRead(call *ast.CallExpr, nameArg ast.Expr, via string) {
 	}
 	if d, ok := w.defaulted[call]; ok {
 		r.HasDefault, r.Default = true, d.s
+	}
+	if name, ok := w.ps.envVars[call]; ok && w.decl == nil {
+		// var dbURL = os.Getenv("DATABASE_URL"), checked in some function of the package.
+		if c, ok := w.ps.pkgChecks[name]; ok {
+			r.Required = r.Required || c.fatal
+			if c.fallback != nil {
+				r.HasDefault = true
+				if d := w.ev().eval(c.fallback); d.known {
+					r.Default = d.s
+				}
+			}
+		}
 	}
 	if fn != nil {
 		if c, ok := fn.checks["\x00"+callKey(call)]; ok && c.fatal {

@@ -88,6 +88,10 @@ type pkgScope struct {
 	missed   bool
 	// viper says some name of the package is a *viper.Viper.
 	viper bool
+	// envVars are the package variables initialised from the environment, by their call;
+	// pkgChecks what the package's functions do when those are empty.
+	envVars   map[*ast.CallExpr]string
+	pkgChecks map[string]envCheck
 }
 
 // fnScope is what one function body assigns, by name (shadowing is ignored: a name assigned
