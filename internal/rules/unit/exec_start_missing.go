@@ -1,6 +1,12 @@
 package unit
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/rule"
+)
 
 // ExecStartMissing is a unit whose ExecStart cannot be executed: the path is not where packaging
 // installs the binary, or it is relative.
@@ -56,5 +62,75 @@ a bare name up in its own fixed search path, not in $PATH.
 			`Service lacks both ExecStart= and ExecStop= setting\. Refusing\.$`,
 			"Mar 10 17:11:47 CachetMonitor systemd[1]: cachet-monitor.service: Service lacks both ExecStart= and ExecStop= setting. Refusing."),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Systemd},
+	Run:      runExecStartMissing,
+}
+
+// searchPath is systemd's fixed search path for a bare executable name (v239 and later, merged
+// /usr), which does not depend on the PATH of any shell.
+var searchPath = map[string]bool{"/usr/local/sbin": true, "/usr/local/bin": true, "/usr/sbin": true, "/usr/bin": true}
+
+// runExecStartMissing reports ExecStart= paths systemd cannot execute: relative ones, and
+// absolute paths or bare names that do not match where the repository's packaging installs a
+// binary of that name. Without packaging that installs it, nothing is known and nothing is said.
+func runExecStartMissing(p *rule.Pass) error {
+	for _, u := range p.Project.Units {
+		if u.Type != "service" {
+			continue
+		}
+		for _, cmd := range u.ExecStart {
+			exe := cmd.Path
+			if exe == "" || strings.ContainsAny(exe, "%$@{}") {
+				continue
+			}
+			if cmd.Relative() {
+				p.Report(rule.Finding{
+					Pos: cmd.Pos,
+					Message: fmt.Sprintf("%s ExecStart of %s runs %q, a relative path: systemd resolves no relative executable (not against WorkingDirectory= either) and refuses the line (Neither a valid executable name nor an absolute path; before v239: Executable path is not absolute), so the unit has no ExecStart and does not start",
+						cmd.Pos.Short(), u.Name, exe),
+				})
+				continue
+			}
+			name := path.Base(exe)
+			ins, known := installsOf(p.Project.Release, name)
+			if len(ins) == 0 || !known {
+				continue
+			}
+			related := make([]rule.Related, 0, len(ins))
+			for _, in := range ins {
+				related = append(related, rule.Related{Pos: in.Pos, Message: fmt.Sprintf("%s installs %s at %s", in.From, name, in.Path)})
+			}
+			if cmd.Absolute() {
+				ok := false
+				for _, in := range ins {
+					ok = ok || usrMerged(path.Clean(in.Path)) == usrMerged(path.Clean(exe))
+				}
+				if ok {
+					continue
+				}
+				p.Report(rule.Finding{
+					Pos: cmd.Pos,
+					Message: fmt.Sprintf("%s ExecStart of %s runs %s, but the repository installs %s elsewhere: %s; systemd cannot execute the path and the service fails with status=203/EXEC",
+						cmd.Pos.Short(), u.Name, exe, name, describeInstalls(ins)),
+					Related: related,
+				})
+				continue
+			}
+			// A bare name: found only in systemd's own search path.
+			ok := false
+			for _, in := range ins {
+				ok = ok || searchPath[path.Dir(usrMerged(path.Clean(in.Path)))]
+			}
+			if ok {
+				continue
+			}
+			p.Report(rule.Finding{
+				Pos: cmd.Pos,
+				Message: fmt.Sprintf("%s ExecStart of %s runs %q by name, which systemd looks up only in /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin, but the repository installs it elsewhere: %s; the service fails with status=203/EXEC (and systemd before 239 refuses a bare name outright)",
+					cmd.Pos.Short(), u.Name, exe, describeInstalls(ins)),
+				Related: related,
+			})
+		}
+	}
+	return nil
 }

@@ -1,6 +1,14 @@
 package unit
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/systemd"
+)
 
 // ForkingForegroundServer is a unit whose Type= expects the process to fork or to exit (forking,
 // oneshot) while the Go server stays in the foreground.
@@ -48,5 +56,134 @@ github.com/coreos/go-systemd/daemon.) Remove PIDFile= and any daemonizing wrappe
 			`(?:^|\s)(?P<name>\S+\.service): Failed with result 'timeout'\.$`,
 			"Nov 29 07:32:29 ip-123-123-1-217.us-west-2.compute.internal systemd[1]: log-convert.service: Failed with result 'timeout'."),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Systemd, rule.GoCode},
+	Run:      runForkingForegroundServer,
+}
+
+// daemonizers are packages with which a Go program re-executes itself in the background, the
+// one way a Go process forks.
+var daemonizers = []string{
+	"github.com/sevlyar/go-daemon", "github.com/VividCortex/godaemon", "github.com/icattlecoder/godaemon",
+	"github.com/zh-five/xdaemon", "github.com/immortal/immortal",
+}
+
+// daemonArgs are arguments with which programs ask to be daemonized.
+var daemonArgs = map[string]bool{"-d": true, "-D": true, "--daemon": true, "-daemon": true, "daemon": true, "--daemonize": true, "-daemonize": true, "--background": true, "-background": true, "--fork": true, "-fork": true}
+
+// serveWords are subcommands that run a server; any other word argument may select a task that
+// exits (migrate, version), which a oneshot unit runs rightly.
+var serveWords = map[string]bool{"serve": true, "server": true, "run": true, "start": true, "web": true, "api": true, "http": true, "daemon": true}
+
+// runForkingForegroundServer reports Type=forking and Type=oneshot units whose ExecStart runs a Go
+// program of the tree that listens (a server) and cannot daemonize itself.
+func runForkingForegroundServer(p *rule.Pass) error {
+	g := p.Project.Go
+	for _, u := range p.Project.Units {
+		typ := strings.ToLower(u.ServiceType.Text)
+		if u.Type != "service" || (typ != "forking" && typ != "oneshot") || len(u.ExecStart) == 0 {
+			continue
+		}
+		if typ == "oneshot" && (len(u.ExecStart) > 1 || remainAfterExit(u) || hasTimer(p.Project.Units, u)) {
+			continue
+		}
+		cmd := u.ExecStart[0]
+		prog := programOf(p.Project, cmd)
+		if prog == nil || daemonizes(prog) {
+			continue
+		}
+		asksDaemon, task := false, false
+		for _, a := range cmd.Args {
+			asksDaemon = asksDaemon || daemonArgs[a] || strings.HasPrefix(a, "--daemon=") || strings.HasPrefix(a, "-daemon=")
+			if !strings.HasPrefix(a, "-") && !strings.Contains(a, "/") && !strings.Contains(a, "=") && !serveWords[a] {
+				task = true
+			}
+		}
+		if asksDaemon || (typ == "oneshot" && task) {
+			continue
+		}
+		var ls []*gocode.Listener
+		for _, l := range g.Listeners {
+			if prog.Reaches(l.Pkg) {
+				ls = append(ls, l)
+			}
+		}
+		if len(ls) == 0 {
+			continue
+		}
+		l := mainListener(prog, ls)
+		related := []rule.Related{
+			{Pos: cmd.Pos, Message: fmt.Sprintf("ExecStart runs %s, the program of %s", path.Base(cmd.Path), prog.Pos.Short())},
+			{Pos: l.Pos, Message: l.Via + " blocks in the main process"},
+		}
+		var msg string
+		if typ == "forking" {
+			pid := ""
+			if u.PIDFile.Set() {
+				pid = fmt.Sprintf(", and PIDFile=%s (%s) is never written", u.PIDFile.Text, u.PIDFile.Pos.Short())
+				related = append(related, rule.Related{Pos: u.PIDFile.Pos, Message: "PIDFile= is never written by a Go server"})
+			}
+			msg = fmt.Sprintf("%s Type=forking in %s, but ExecStart (%s) runs %s, a Go server that stays in the foreground (%s %s) and never forks: systemd waits for the started process to exit%s, so after TimeoutStartSec (90s by default) it reports \"Start operation timed out. Terminating.\" and kills the running server",
+				u.ServiceType.Pos.Short(), u.Name, cmd.Pos.Short(), prog.Name, l.Pos.Short(), l.Via, pid)
+		} else {
+			msg = fmt.Sprintf("%s Type=oneshot in %s, but ExecStart (%s) runs %s, a Go server that stays in the foreground (%s %s) and does not exit: the start job never completes, systemctl start blocks (oneshot has no start timeout by default, or it times out and kills the server when one is set), and units ordered after it never start",
+				u.ServiceType.Pos.Short(), u.Name, cmd.Pos.Short(), prog.Name, l.Pos.Short(), l.Via)
+		}
+		p.Report(rule.Finding{Pos: u.ServiceType.Pos, Message: msg, Related: related})
+	}
+	return nil
+}
+
+// mainListener picks the listener that is most likely the server's own: one in the main package
+// that does not serve http.DefaultServeMux (where pprof lives), else the last one.
+func mainListener(prog *gocode.Program, ls []*gocode.Listener) *gocode.Listener {
+	for i := len(ls) - 1; i >= 0; i-- {
+		if prog.Main != nil && ls[i].Pkg == prog.Main.Path && !ls[i].DefaultMux {
+			return ls[i]
+		}
+	}
+	return ls[len(ls)-1]
+}
+
+func daemonizes(prog *gocode.Program) bool {
+	for _, d := range daemonizers {
+		if prog.Reaches(d) {
+			return true
+		}
+		for pkg := range prog.Reach {
+			if strings.HasPrefix(pkg, d+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func remainAfterExit(u *systemd.Unit) bool {
+	ss := u.Lookup("Service", "RemainAfterExit")
+	if len(ss) == 0 {
+		return false
+	}
+	switch strings.ToLower(ss[len(ss)-1].Value) {
+	case "yes", "true", "1", "on":
+		return true
+	}
+	return false
+}
+
+// hasTimer says whether a timer activates the unit (a batch job).
+func hasTimer(units []*systemd.Unit, u *systemd.Unit) bool {
+	base := strings.TrimSuffix(u.Name, ".service")
+	for _, x := range units {
+		if x.Type == "timer" && strings.TrimSuffix(x.Name, ".timer") == base {
+			return true
+		}
+		if x.Type == "timer" {
+			for _, s := range x.Lookup("Timer", "Unit") {
+				if s.Value == u.Name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
