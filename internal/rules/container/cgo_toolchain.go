@@ -1,6 +1,13 @@
 package container
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/dockerfile"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+)
 
 // CgoToolchain is a build whose cgo setting does not fit the builder: cgo on without a C compiler,
 // or cgo off for a dependency that only works with cgo.
@@ -57,5 +64,123 @@ CGO_ENABLED=0.`,
 			`Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work\. This is a stub"?$`,
 			"FATA[0000] Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Dockerfile, rule.GoCode},
+	Run:      runCgoToolchain,
+}
+
+// Packages that provide a C compiler, and the C library headers, in a builder.
+var (
+	compilers  = []string{"gcc", "build-base", "clang", "build-essential", "gcc-c++", "g++", "musl-gcc"}
+	libcHeader = []string{"musl-dev", "build-base", "libc-dev", "libc6-dev", "build-essential", "glibc-devel"}
+)
+
+// noCompiler is what go build prints when CC is missing (quoted in the rule's signatures).
+const noCompiler = `cgo: C compiler "gcc" not found: exec: "gcc": executable file not found in $PATH`
+
+func runCgoToolchain(p *rule.Pass) error {
+	g := p.Project.Go
+	seen := map[*dockerfile.GoBuild]bool{}
+	for _, fl := range builderFlows(p.Project) {
+		root := fl.chain[0]
+		if root.Base.Unresolved {
+			continue
+		}
+		info := dockerfile.Lookup(root.Base.Ref)
+		if !info.Known {
+			continue
+		}
+		for _, cmd := range fl.cmds {
+			b := cmd.build
+			if b == nil || seen[b] {
+				continue
+			}
+			seen[b] = true
+			cgo, explicit := b.Env["CGO_ENABLED"]
+			cc, headers := fl.installed(compilers, cmd.step), fl.installed(libcHeader, cmd.step)
+			on := explicit && !cgo.Unresolved && cgo.Value == "1" || !explicit && cc != nil && b.Env["GOARCH"].Origin == ""
+			if !on || info.GCC == dockerfile.Yes {
+				continue
+			}
+			alpine := info.Libc == dockerfile.LibcMusl
+			if cc != nil && (!alpine || headers != nil) {
+				continue
+			}
+			prog := programOf(g, fl.file, &dockerfile.Binary{Build: b, Stage: fl.stage})
+			if prog == nil {
+				continue
+			}
+			uses := cgoUses(g, prog, b.Tags)
+			if len(uses) == 0 {
+				continue
+			}
+			related := []rule.Related{{Pos: root.Base.Pos, Message: "builder " + root.Base.Ref}}
+			for _, u := range uses {
+				related = append(related, rule.Related{Pos: u.Pos, Message: u.What})
+			}
+			if cc == nil {
+				related = append(related, rule.Related{Pos: cgo.Pos, Message: "CGO_ENABLED=1"})
+				p.Report(rule.Finding{Pos: b.Pos, Related: related, Message: fmt.Sprintf(
+					"%s builds %s with CGO_ENABLED=1 (%s) in %s (%s), which has no C compiler and the stage installs none; %s: "+
+						"the build stops with: %s",
+					b.Pos.Short(), prog.Name, cgo.Pos.Short(), root.Base.Ref, root.Base.Pos.Short(), describeUses(uses), noCompiler)})
+				continue
+			}
+			related = append(related, rule.Related{Pos: cc.Pos, Message: "installs a C compiler without the C library headers"})
+			p.Report(rule.Finding{Pos: b.Pos, Related: related, Message: fmt.Sprintf(
+				"%s builds %s with cgo on in %s (%s, musl), where %s installs a C compiler but not musl-dev (or build-base); %s: "+
+					"compiling the cgo code stops with \"fatal error: stdlib.h: No such file or directory\" (or another libc header)",
+				b.Pos.Short(), prog.Name, root.Base.Ref, root.Base.Pos.Short(), cc.Pos.Short(), describeUses(uses))})
+		}
+	}
+	for _, t := range Targets(p.Project) {
+		for _, b := range t.Binaries {
+			if b.Program == nil || b.CGO != dockerfile.No {
+				continue
+			}
+			for _, c := range g.Cgo {
+				if c.Module == "" || strings.Contains(c.Reason, "module cache") || !b.Program.Reaches(c.Pkg) {
+					continue
+				}
+				why := fmt.Sprintf("CGO_ENABLED=0 (%s)", b.CGOPos.Short())
+				if !b.CGOExplicit {
+					why = fmt.Sprintf("cgo off: %s has no C compiler, and Go turns cgo off when it finds none (%s)", b.Stage.Base.Ref, b.CGOPos.Short())
+				}
+				effect := "go build fails: the package has no Go files without cgo"
+				if strings.HasPrefix(c.Module, "github.com/mattn/go-sqlite3") || c.Module == "gorm.io/driver/sqlite" {
+					effect = "go-sqlite3 compiles a stub, so the service starts and its first database call fails with " +
+						"\"Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub\""
+				}
+				p.Report(rule.Finding{
+					Pos:     b.Build.Pos,
+					Related: []rule.Related{{Pos: c.Pos, Message: "imports " + c.Import + ": " + c.Reason}, {Pos: b.CGOPos, Message: "cgo off"}},
+					Message: fmt.Sprintf("%s builds %s with %s, but %s imports %s, which %s: %s",
+						b.Build.Pos.Short(), b.Program.Name, why, c.Pos.Short(), c.Import, c.Reason, effect),
+				})
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// installed is the first install, before step, of one of the packages in the stage's FROM chain.
+func (fl *flow) installed(pkgs []string, before int) *dockerfile.Install {
+	step := 0
+	for _, st := range fl.chain {
+		for _, x := range st.Steps {
+			step++
+			r, ok := x.(*dockerfile.Run)
+			if !ok || step >= before {
+				continue
+			}
+			for _, in := range r.Installs {
+				for _, p := range in.Packages {
+					if slices.Contains(pkgs, p) {
+						return in
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
