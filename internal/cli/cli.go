@@ -121,7 +121,7 @@ type output struct {
 }
 
 func addOutputFlags(cmd *cobra.Command, o *output) {
-	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json, sarif or github")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json, sarif, github (workflow annotations) or gitlab (code quality report)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	cmd.Flags().StringVar(&o.color, "color", "auto", "colour in text output: auto (only on a terminal), always or never")
 }
@@ -150,7 +150,7 @@ func (o *output) write(e *env, r *report.Report) error {
 		r.Rules = catalog.All()
 	}
 	// JSON and SARIF carry notes inside the document; the line formats leave them on stderr.
-	if o.format == "text" || o.format == "github" {
+	if o.format == "text" || o.format == "github" || o.format == "gitlab" {
 		for _, n := range r.Notes {
 			fmt.Fprintf(e.stderr, "note: %s\n", n)
 		}

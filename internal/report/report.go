@@ -44,13 +44,14 @@ var Formats = map[string]Formatter{
 	"json":   JSON{},
 	"sarif":  SARIF{},
 	"github": GitHub{},
+	"gitlab": GitLab{},
 }
 
 // Lookup returns the formatter for a --format name.
 func Lookup(name string) (Formatter, error) {
 	f, ok := Formats[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown format %q (want text, json, sarif or github)", name)
+		return nil, fmt.Errorf("unknown format %q (want text, json, sarif, github or gitlab)", name)
 	}
 	return f, nil
 }
