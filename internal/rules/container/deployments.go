@@ -8,6 +8,7 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/compose"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
@@ -220,4 +221,61 @@ func (r *runner) workingDir(im *dockerfile.Image) (string, source.Pos, string) {
 	}
 	wd, pos := im.WorkingDir()
 	return wd, pos, "WORKDIR"
+}
+
+// setsEnv says whether the runner sets the variable, or may set it through a source whose names
+// are not visible here (env_file, envFrom).
+func (r *runner) setsEnv(name string) bool {
+	if s := r.Service; s != nil {
+		if len(s.EnvFiles) > 0 {
+			return true
+		}
+		for _, e := range s.Environment {
+			if e.Name == name {
+				return true
+			}
+		}
+	}
+	if c := r.Container; c != nil {
+		if len(c.EnvFrom) > 0 {
+			return true
+		}
+		for _, e := range c.Env {
+			if e.Name.Value == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// devDirs are directory names under which a program is a development aid, not what a deployment
+// runs (the code and network rules use the same list).
+var devDirs = map[string]bool{
+	"example": true, "examples": true, "_example": true, "_examples": true, "demo": true,
+	"demos": true, "sample": true, "samples": true, "hack": true, "tools": true, "scripts": true,
+	"test": true, "tests": true, "e2e": true, "bench": true, "benchmark": true, "benchmarks": true,
+	"testdata": true,
+}
+
+// programNamed returns the only program called name outside development directories, or nil.
+func programNamed(g *gocode.Facts, name string) *gocode.Program {
+	if g == nil || name == "" || strings.ContainsAny(name, "%$@{") {
+		return nil
+	}
+	var hit *gocode.Program
+	for _, prog := range g.Programs {
+		dev := false
+		for _, seg := range strings.Split(prog.Dir, "/") {
+			dev = dev || devDirs[seg]
+		}
+		if dev || prog.Name != name {
+			continue
+		}
+		if hit != nil {
+			return nil
+		}
+		hit = prog
+	}
+	return hit
 }

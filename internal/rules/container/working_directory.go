@@ -1,6 +1,14 @@
 package container
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/systemd"
+)
 
 // WorkingDirectory is a service that opens files by relative path while its deployment starts it
 // in another directory: no WORKDIR, no systemd WorkingDirectory=, or ./binary run from /.
@@ -45,5 +53,127 @@ or make the paths absolute (a flag or an environment variable), or embed the fil
 			`(?:^|[\s"=:])open (?P<path>[^/\s"][^\s":]*): no such file or directory"?$`,
 			"The error more specifically is: open config.yml: no such file or directory"),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.GoCode},
+	Run:      runWorkingDirectory,
+}
+
+func runWorkingDirectory(p *rule.Pass) error {
+	// Images without WORKDIR whose files the program looks for under / but which are copied
+	// into another directory.
+	type group struct {
+		t  *Target
+		ms []missing
+	}
+	var groups []*group
+	byTarget := map[*Target]*group{}
+	for _, m := range missingFiles(p.Project) {
+		if m.elsewhere == "" || m.t.Image.Workdir != nil {
+			continue
+		}
+		g := byTarget[m.t]
+		if g == nil {
+			g = &group{t: m.t}
+			byTarget[m.t] = g
+			groups = append(groups, g)
+		}
+		g.ms = append(g.ms, m)
+	}
+	for _, g := range groups {
+		t, m0 := g.t, g.ms[0]
+		var uses []string
+		var related []rule.Related
+		for _, m := range g.ms {
+			uses = append(uses, fmt.Sprintf("%s %s %s", m.use.Pos.Short(), useVerb(m.use), m.use.Path))
+			related = append(related, rule.Related{Pos: m.use.Pos, Message: m.use.Call + " " + m.use.Path + " is looked up at " + m.abs},
+				rule.Related{Pos: m.elsewherePos, Message: "copies them to " + m.elsewhere})
+		}
+		sev := rule.Warning
+		for _, m := range g.ms {
+			if m.severity == 0 {
+				sev = rule.Error
+			}
+		}
+		p.Report(rule.Finding{
+			Pos:      t.Stage.Pos,
+			Severity: sev,
+			Message: fmt.Sprintf("the final stage of %s sets no WORKDIR, so %s starts in %s (%s), but %s relative to the working directory and %s puts the files at %s: %s",
+				t.File.Path, m0.bin.Program.Name, m0.wd, m0.wdPos.Short(), strings.Join(uses, ", "), m0.elsewherePos.Short(), m0.elsewhere, m0.consequence),
+			Related: related,
+			Symptom: m0.symptom,
+		})
+	}
+	for _, u := range p.Project.Units {
+		unitWorkingDirectory(p, u)
+	}
+	return nil
+}
+
+// unitWorkingDirectory reports a service unit without WorkingDirectory= whose program reads
+// files by relative path: systemd starts it in /, where they are not.
+func unitWorkingDirectory(p *rule.Pass, u *systemd.Unit) {
+	if u.Type != "service" || len(u.ExecStart) == 0 || u.WorkingDirectory != nil || u.Partial {
+		return
+	}
+	cmd := u.ExecStart[0]
+	prog := programNamed(p.Project.Go, path.Base(cmd.Path))
+	if prog == nil {
+		return
+	}
+	var uses []*gocode.FileUse
+	for _, f := range p.Project.Go.Files {
+		if !prog.Reaches(f.Pkg) || f.Unresolved || f.Path == "" || f.Absolute || f.Write || f.Optional || f.EmbeddedBy != nil ||
+			strings.HasPrefix(f.Call, "viper.") || strings.HasPrefix(f.Call, "godotenv.") || serving[f.Call] {
+			continue
+		}
+		if f.Flag != "" && (mentionsFlag(cmd.Args, f.Flag) || argsUnknown(cmd)) {
+			continue
+		}
+		if f.Env != "" && (len(u.EnvironmentFiles) > 0 || unitSets(u, f.Env)) {
+			continue
+		}
+		if rel := path.Clean(f.Path); rel == "." || strings.HasPrefix(rel, "../") {
+			continue
+		}
+		uses = append(uses, f)
+	}
+	if len(uses) == 0 {
+		return
+	}
+	var list []string
+	related := []rule.Related{{Pos: cmd.Pos, Message: "ExecStart runs " + prog.Name + ", the program of " + prog.Pos.Short()}}
+	for _, f := range uses {
+		list = append(list, fmt.Sprintf("%s %s %s", f.Pos.Short(), useVerb(f), describePath(f)))
+		related = append(related, rule.Related{Pos: f.Pos, Message: f.Call + " " + f.Path + " is looked up at " + path.Join("/", f.Path)})
+	}
+	f0 := uses[0]
+	consequence := fmt.Sprintf("\"open %s: no such file or directory\"", f0.Path)
+	if f0.IsGlob {
+		consequence = fmt.Sprintf("\"html/template: pattern matches no files: %s\"", f0.Path)
+	}
+	p.Report(rule.Finding{
+		Pos: cmd.Pos,
+		Message: fmt.Sprintf("unit %s sets no WorkingDirectory=, so systemd starts %s in /, but %s relative to the working directory: the service fails at start-up with %s",
+			u.Name, prog.Name, strings.Join(list, ", "), consequence),
+		Related: related,
+	})
+}
+
+// argsUnknown says whether an ExecStart's arguments cannot be read literally.
+func argsUnknown(cmd *systemd.Command) bool {
+	for _, a := range cmd.Args {
+		if strings.ContainsAny(a, "$%") {
+			return true
+		}
+	}
+	return false
+}
+
+// unitSets says whether a unit's Environment= sets the variable.
+func unitSets(u *systemd.Unit, name string) bool {
+	for _, v := range u.Environment {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
 }
