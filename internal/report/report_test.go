@@ -106,6 +106,7 @@ func TestGolden(t *testing.T) {
 		{"report.json", "json", report.Options{}},
 		{"report.sarif", "sarif", report.Options{ToolVersion: "v1.2.3"}},
 		{"report.github", "github", report.Options{}},
+		{"report.gitlab", "gitlab", report.Options{}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -136,7 +137,7 @@ func TestEveryFormatIsRegistered(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	if diff := cmp.Diff([]string{"github", "json", "sarif", "text"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"github", "gitlab", "json", "sarif", "text"}, names); diff != "" {
 		t.Errorf("formats (-want +got):\n%s", diff)
 	}
 	if _, err := report.Lookup("xml"); err == nil {
