@@ -145,6 +145,36 @@ func main() {
 	}
 }
 `,
+	// hog fills 128 MiB before it listens, as a service loading a large cache does.
+	"hog": `package main
+
+import (
+	"log"
+	"net"
+)
+
+var cache [][]byte
+
+func main() {
+	for i := 0; i < 128; i++ {
+		b := make([]byte, 1<<20)
+		for j := range b {
+			b[j] = byte(i + j)
+		}
+		cache = append(cache, b)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for {
+		c, err := ln.Accept()
+		if err == nil {
+			c.Close()
+		}
+	}
+}
+`,
 	// hang dials the address in its first argument before it listens.
 	"hang": `package main
 

@@ -28,7 +28,7 @@ func TestMatrixAttributesEachFailure(t *testing.T) {
 	umask := 0o022
 	yours.Umask = &umask
 	// Production: its own (empty) environment and working directory, nobody, a read-only root.
-	target := Conditions{ReadOnlyRoot: true}
+	target := Conditions{ReadOnlyRoot: true, Memory: 64 << 20}
 	for _, tc := range []struct {
 		fixture string
 		want    string // the one breaking difference; "" for none
@@ -39,9 +39,11 @@ func TestMatrixAttributesEachFailure(t *testing.T) {
 		{"env", "env", "DATABASE_URL"},
 		{"user", "user", "port"},
 		{"readonly", "read-only root", "/app-"},
+		{"hog", "limits", "memory limit of 64Mi"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
-			m, err := RunMatrix(context.Background(), []string{fixture(t, tc.fixture)}, yours, target,
+			mark := marker(t)
+			m, err := RunMatrix(context.Background(), []string{fixture(t, tc.fixture), mark}, yours, target,
 				Options{AllowRoot: true, Timeout: 10 * time.Second, Rules: catalog.All()})
 			if err != nil {
 				t.Fatal(err)
@@ -53,6 +55,9 @@ func TestMatrixAttributesEachFailure(t *testing.T) {
 			t.Logf("conclusion: %s", concl)
 			if !m.Parallel {
 				t.Error("as root the cases should run at once, each in its own network namespace")
+			}
+			if left := processesWith(mark); len(left) > 0 {
+				t.Errorf("processes left after the matrix: %v", left)
 			}
 			var got []string
 			for _, c := range m.Breaking() {

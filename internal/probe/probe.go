@@ -151,13 +151,14 @@ func (r *Result) Summary() string {
 		return "not started: " + r.SetupError
 	}
 	s := "failed after " + round(r.Elapsed).String() + ": " + r.Exit
-	if d := r.Cause(); d != "" {
+	if d := r.Cause(); d != "" && d != r.Exit {
 		s += " — " + d
 	}
 	return s
 }
 
-// Cause is the best diagnosis in a few words, or the last line that looked like an error.
+// Cause is the best diagnosis in a few words, else the line that looked most like an error,
+// else the last line of output, else how the service ended.
 func (r *Result) Cause() string {
 	if r.Diagnosis != nil {
 		if len(r.Diagnosis.Diagnoses) > 0 {
@@ -168,7 +169,10 @@ func (r *Result) Cause() string {
 			return strings.TrimSpace(r.Diagnosis.Suspects[0].Text)
 		}
 	}
-	return lastLine(r.Tail)
+	if l := lastLine(r.Tail); l != "" {
+		return l
+	}
+	return r.Exit
 }
 
 func lastLine(b []byte) string {

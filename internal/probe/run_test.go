@@ -234,3 +234,26 @@ func TestCancel(t *testing.T) {
 		t.Errorf("processes left after cancel: %v", left)
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	res := probe(t, []string{fixture(t, "hog")}, Conditions{Memory: 64 << 20}, Options{})
+	for _, n := range res.Notes {
+		if strings.Contains(n, "not simulated") {
+			t.Skipf("no memory cgroup here: %s", n)
+		}
+	}
+	if res.Verdict != Failed || !strings.Contains(res.Exit, "memory limit of 64Mi") {
+		t.Errorf("%s, want killed by the 64Mi limit", res.Summary())
+	}
+	if res := probe(t, []string{fixture(t, "hog")}, Conditions{Memory: 1 << 30}, Options{}); res.Verdict != Ready {
+		t.Errorf("with 1Gi: %s, want ready", res.Summary())
+	}
+}
+
+func TestNoFileLimit(t *testing.T) {
+	// The works fixture needs a handful of descriptors; 3 leaves none past stdio.
+	res := probe(t, []string{fixture(t, "works")}, Conditions{NoFile: 3}, Options{})
+	if res.Verdict != Failed || !strings.Contains(string(res.Tail), "too many open files") {
+		t.Errorf("%s, want too many open files", res.Summary())
+	}
+}
