@@ -44,7 +44,7 @@ func (c *collector) mountinfo() []mount {
 func parseMountinfoLine(line string) (mount, bool) {
 	f := strings.Fields(line)
 	sep := slices.Index(f, "-")
-	if sep < 6 || len(f) < sep+3 {
+	if sep < 6 || len(f) < sep+4 {
 		return mount{}, false
 	}
 	return mount{
