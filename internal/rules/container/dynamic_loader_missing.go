@@ -114,9 +114,10 @@ func runDynamicLoaderMissing(p *rule.Pass) error {
 // loaders are the program interpreters (PT_INTERP) of dynamically linked amd64 binaries.
 var loaders = map[string]string{dockerfile.LibcGlibc: "/lib64/ld-linux-x86-64.so.2", dockerfile.LibcMusl: "/lib/ld-musl-x86_64.so.1"}
 
-// linuxTarget says whether the binary is built for Linux (GOOS unset or linux).
+// linuxTarget says whether the binary may be built for Linux: GOOS unset, linux, or taken from
+// a variable (TARGETOS in an image build is linux).
 func linuxTarget(b *Bin) bool {
-	return b.GOOS.Origin == "default" || !b.GOOS.Unresolved && b.GOOS.Value == "linux"
+	return b.GOOS.Origin == "default" || b.GOOS.Unresolved || b.GOOS.Value == "linux"
 }
 
 // cgoUse is one reason a binary built with cgo on needs the C library at run time.

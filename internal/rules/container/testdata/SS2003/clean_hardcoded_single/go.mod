@@ -1,0 +1,3 @@
+module example.com/arch
+
+go 1.22
