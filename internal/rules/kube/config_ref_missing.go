@@ -181,6 +181,9 @@ func (d *defined) find(kind, name string) (objs []*k8s.Object, elsewhere source.
 func runConfigRefMissing(p *rule.Pass) error {
 	d := definitions(p.Project)
 	for _, r := range refs(p.Project.Kubernetes) {
+		if illustrative(r.o.Pos.File) {
+			continue // examples and docs ask the reader to create their Secrets
+		}
 		name := r.name.Value
 		if r.name.Templated() || name == "" || strings.ContainsAny(name, "$") || ambient[name] {
 			continue
@@ -251,4 +254,20 @@ func keyList(c *k8s.Config) string {
 		ks = append(ks, k.Value)
 	}
 	return strings.Join(ks, ", ")
+}
+
+// illustrativeDirs are directories whose manifests show how to deploy rather than deploy.
+var illustrativeDirs = map[string]bool{
+	"example": true, "examples": true, "_example": true, "_examples": true, "demo": true,
+	"demos": true, "sample": true, "samples": true, "doc": true, "docs": true, "test": true,
+	"tests": true, "e2e": true, "testdata": true, "hack": true,
+}
+
+func illustrative(file string) bool {
+	for _, seg := range strings.Split(file, "/") {
+		if illustrativeDirs[seg] {
+			return true
+		}
+	}
+	return false
 }

@@ -78,13 +78,16 @@ func runListenLoopback(p *rule.Pass) error {
 			}
 			var on []string
 			var rel []rule.Related
+			// In a pod with sidecars a loopback listener may be the upstream of a proxy in the
+			// same network namespace: only ports that Services or probes reach count there.
+			sidecars := t.Kind == target.Kubernetes && len(t.Object.Workload.Containers) > 1
 			for _, d := range decl {
-				if d.has(l.Port) {
+				if d.has(l.Port) && (d.Routes || !sidecars) {
 					on = append(on, d.Pos.Short()+" "+d.What)
 					rel = append(rel, rule.Related{Pos: d.Pos, Message: d.What + " for " + t.Name})
 				}
 			}
-			if len(on) == 0 && !(allLoop && len(decl) > 0) {
+			if len(on) == 0 && (!allLoop || len(decl) == 0 || sidecars) {
 				continue
 			}
 			if len(on) == 0 {

@@ -63,12 +63,13 @@ in EXPOSE, compose ports, containerPort, targetPort and the probes:
 // when nothing listens there and no documentation declares them (a declared port may belong to
 // a listener the code facts cannot see, such as one a library opens).
 func runPortMismatch(p *rule.Pass) error {
-	for _, t := range target.All(p.Project) {
+	targets := target.All(p.Project)
+	for _, t := range targets {
 		if !t.InContainer() || t.Program == nil {
 			continue
 		}
 		ls := known(t.Listeners(p.Project.Go))
-		if len(ls) == 0 {
+		if len(ls) == 0 || (t.Kind == target.Image && setElsewhere(targets, t, ls)) {
 			continue
 		}
 		listening := portsOf(ls)
@@ -126,4 +127,24 @@ func report(p *rule.Pass, t *target.Target, d *declared, ls []target.Listen) {
 			d.Pos.Short(), d.What, t.Name, t.Program.Name, listenDesc(ls), consequence),
 		Related: related,
 	})
+}
+
+// setElsewhere says whether a listener of an image takes its port from a variable the image
+// leaves unset while another target running the same program sets it: the image is then run
+// with it, and EXPOSE is compared under that target instead.
+func setElsewhere(targets []*target.Target, img *target.Target, ls []target.Listen) bool {
+	for _, l := range ls {
+		if l.L.PortFromEnv == "" || l.Set.File != "" {
+			continue
+		}
+		for _, o := range targets {
+			if o == img || o.Program != img.Program || !o.InContainer() || (o.File != nil && o.File != img.File) {
+				continue
+			}
+			if _, set, unknown := o.Env(l.L.PortFromEnv); set || unknown {
+				return true
+			}
+		}
+	}
+	return false
 }

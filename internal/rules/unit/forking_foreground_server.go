@@ -98,6 +98,11 @@ func runForkingForegroundServer(p *rule.Pass) error {
 				task = true
 			}
 		}
+		// "app start" of a program that runs commands it cannot name may re-execute itself in
+		// the background.
+		if typ == "forking" && contains(cmd.Args, "start") && execsUnresolved(g, prog) {
+			asksDaemon = true
+		}
 		if asksDaemon || (typ == "oneshot" && task) {
 			continue
 		}
@@ -183,6 +188,24 @@ func hasTimer(units []*systemd.Unit, u *systemd.Unit) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func execsUnresolved(g *gocode.Facts, prog *gocode.Program) bool {
+	for _, e := range g.Execs {
+		if e.Unresolved && prog.Reaches(e.Pkg) {
+			return true
 		}
 	}
 	return false
