@@ -109,6 +109,7 @@ func runPortMismatch(p *rule.Pass) error {
 			report(p, t, d, ls)
 		}
 	}
+	portPlatforms(p)
 	return nil
 }
 

@@ -1,0 +1,92 @@
+package network
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
+	"github.com/shipshape-dev/shipshape/internal/source"
+)
+
+// procLine is a Procfile entry as Heroku reads it (https://devcenter.heroku.com/articles/procfile):
+// a process type, a colon, the command.
+var procLine = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
+
+// portPlatforms reports web processes of a Procfile (Heroku, Dokku and the buildpack platforms)
+// whose program listens on a fixed port: the platform assigns $PORT and routes there only.
+func portPlatforms(p *rule.Pass) {
+	t, g := p.Project.Tree, p.Project.Go
+	if t == nil || g == nil {
+		return
+	}
+	for _, f := range t.Files {
+		if path.Base(f.Path) != "Procfile" || f.Size > 64<<10 {
+			continue
+		}
+		b, err := t.Read(f)
+		if err != nil || bytes.IndexByte(b, 0) >= 0 {
+			continue
+		}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for line := 1; sc.Scan(); line++ {
+			m := procLine.FindStringSubmatch(strings.TrimRight(sc.Text(), "\r"))
+			if m == nil || m[1] != "web" {
+				continue
+			}
+			pos := source.Pos{File: f.Path, Line: line, Col: len(m[0]) - len(m[2]) + 1}
+			webProcess(p, g, pos, m[2])
+		}
+	}
+}
+
+func webProcess(p *rule.Pass, g *gocode.Facts, pos source.Pos, cmd string) {
+	words := strings.Fields(cmd)
+	for len(words) > 0 && (strings.Contains(words[0], "=") || words[0] == "exec") {
+		words = words[1:] // VAR=value prefixes, exec
+	}
+	if len(words) == 0 {
+		return
+	}
+	prog := target.ByName(g, path.Base(words[0]))
+	if prog == nil {
+		return
+	}
+	var fixed []*gocode.Listener
+	for _, l := range g.Listeners {
+		if !prog.Reaches(l.Pkg) {
+			continue
+		}
+		if l.Unresolved || l.PortFromEnv != "" || l.Port == 0 {
+			return // $PORT (or something unknown) decides the port
+		}
+		if l.Flag != "" {
+			for _, w := range words[1:] {
+				if strings.Contains(w, l.Flag) || strings.Contains(w, "PORT") {
+					return
+				}
+			}
+		}
+		fixed = append(fixed, l)
+	}
+	if len(fixed) == 0 || strings.Contains(cmd, "PORT") {
+		return
+	}
+	var where []string
+	var related []rule.Related
+	for _, l := range fixed {
+		where = append(where, fmt.Sprintf("%d (%s %s)", l.Port, l.Pos.Short(), l.Via))
+		related = append(related, rule.Related{Pos: l.Pos, Message: fmt.Sprintf("%s listens on the fixed port %d", l.Via, l.Port)})
+	}
+	p.Report(rule.Finding{
+		Pos: pos,
+		Message: fmt.Sprintf("%s the web process runs %s, which listens on %s and never reads $PORT: the platform assigns the port in $PORT and routes only there, so the process is killed at boot (Error R10 (Boot timeout) -> Web process failed to bind to $PORT)",
+			pos.Short(), prog.Name, strings.Join(where, " and ")),
+		Related: related,
+	})
+}
