@@ -1,0 +1,289 @@
+package container
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/compose"
+	"github.com/shipshape-dev/shipshape/internal/dotenv"
+	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/k8s"
+	"github.com/shipshape-dev/shipshape/internal/script"
+	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/systemd"
+)
+
+// envTarget is a deployment that describes the whole environment of a program it runs: a compose
+// service, a Kubernetes container or a systemd service unit. (An image alone is not one: docker
+// run -e and the orchestrator add what it lacks.)
+type envTarget struct {
+	// Name describes it: `compose service "api"`, `Deployment api, container "api"`,
+	// `unit api.service`.
+	Name    string
+	Pos     source.Pos
+	Program *gocode.Program
+	// vars are the names it sets, with where.
+	vars map[string]envSet
+	// open names a source that may set variables whose names are not visible here (an env_file
+	// outside the tree, envFrom of an object not in the repository, EnvironmentFile=); "" when
+	// every source is visible.
+	open string
+}
+
+// envSet is where a target sets a variable.
+type envSet struct {
+	Pos   source.Pos
+	Where string
+}
+
+func (t *envTarget) set(name string, pos source.Pos, where string) {
+	if t.vars == nil {
+		t.vars = map[string]envSet{}
+	}
+	t.vars[name] = envSet{Pos: pos, Where: where}
+}
+
+// envTargets lists the project's compose services, Kubernetes containers and service units whose
+// Go program is known.
+func envTargets(p *facts.Project) []*envTarget {
+	if p.Go == nil {
+		return nil
+	}
+	ts := Targets(p)
+	var out []*envTarget
+	for _, cf := range p.Compose {
+		for _, s := range cf.Services {
+			if t := composeEnv(p, ts, s); t != nil {
+				out = append(out, t)
+			}
+		}
+	}
+	for _, o := range p.Kubernetes {
+		if o.Workload == nil {
+			continue
+		}
+		for _, c := range o.Workload.Containers {
+			if t := containerEnv(p, ts, o, c); t != nil {
+				out = append(out, t)
+			}
+		}
+	}
+	for _, u := range p.Units {
+		if t := unitEnv(p, u); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// imageTarget is the target a compose build selects, or nil.
+func imageTarget(ts []*Target, s *compose.Service) *Target {
+	b := s.Build
+	if b == nil || b.Inline.Set() || b.DockerfilePath == "" {
+		return nil
+	}
+	for _, t := range ts {
+		if t.File.Path == b.DockerfilePath && t.File.Target(b.Target.Value) == t.Stage {
+			return t
+		}
+	}
+	return nil
+}
+
+// fromImage adds what the image provides: ENV, and what its entrypoint script exports.
+func (et *envTarget) fromImage(p *facts.Project, t *Target) {
+	if t == nil {
+		return
+	}
+	for name, v := range t.Image.Env {
+		et.set(name, v.Pos, "ENV in "+t.File.Path)
+	}
+	exe, _ := executable(t.Image)
+	if exe == "" || isBinaryPath(t, exe) {
+		return
+	}
+	pi, ok := t.Image.Paths[exe]
+	if !ok || pi.Src == "" {
+		et.open = "the entrypoint " + exe
+		return
+	}
+	sc, _ := script.ParseFile(p.Tree, pi.Src)
+	if sc == nil || sc.Dialect == "" {
+		et.open = "the entrypoint script " + pi.Src
+		return
+	}
+	for name, pos := range sc.Assigned {
+		et.set(name, pos, "the entrypoint script "+pi.Src)
+	}
+	for _, c := range sc.Commands {
+		if c.Name == "." || c.Name == "source" || c.Name == "eval" || c.Name == "" {
+			et.open = "the entrypoint script " + pi.Src + " (" + c.Pos.Short() + ")"
+		}
+	}
+}
+
+func composeEnv(p *facts.Project, ts []*Target, s *compose.Service) *envTarget {
+	et := &envTarget{Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos}
+	t := imageTarget(ts, s)
+	if t == nil && s.Build == nil && s.Image.Set() {
+		t = imageByRef(ts, s.Image.Value)
+	}
+	switch {
+	case t != nil:
+		if b := t.program(); b != nil {
+			et.Program = b.Program
+		}
+	case s.Build == nil && s.Image.Set():
+		// An image built elsewhere (goreleaser, ko, CI) named after a program.
+		et.Program = programNamed(p.Go, refName(s.Image.Value))
+	}
+	if s.Entrypoint != nil || s.Command != nil && (t == nil || t.Image.Entrypoint == nil) {
+		c := s.Entrypoint
+		if c == nil {
+			c = s.Command
+		}
+		et.Program = nil
+		if len(c.Words) > 0 {
+			if b := binaryAt(t, c.Words[0]); b != nil {
+				et.Program = b.Program
+			} else {
+				et.Program = programNamed(p.Go, path.Base(c.Words[0]))
+			}
+		}
+		t = nil // the image's entrypoint script does not run
+	}
+	if et.Program == nil {
+		return nil
+	}
+	et.fromImage(p, t)
+	if s.Extends != nil {
+		et.open = "extends " + s.Extends.Service.Value
+	}
+	for _, ef := range s.EnvFiles {
+		f := envFileAt(p, ef.Resolved)
+		if f == nil {
+			if ef.Required || ef.Resolved == "" {
+				et.open = "env_file " + ef.Path.Value
+			}
+			continue
+		}
+		for _, v := range f.Vars {
+			et.set(v.Name, v.Pos, "env_file "+f.Path)
+		}
+	}
+	for _, e := range s.Environment {
+		et.set(e.Name, e.Pos, "environment")
+	}
+	return et
+}
+
+// binaryAt is the image's binary at path exe (or called exe), nil when none is or t is nil.
+func binaryAt(t *Target, exe string) *Bin {
+	if t == nil {
+		return nil
+	}
+	for _, b := range t.Binaries {
+		if b.Program != nil && (b.Path == exe || path.Base(b.Path) == exe) {
+			return b
+		}
+	}
+	return nil
+}
+
+func containerEnv(p *facts.Project, ts []*Target, o *k8s.Object, c *k8s.Container) *envTarget {
+	et := &envTarget{Name: fmt.Sprintf("%s %s, container %q", o.Kind, o.Name.Value, c.Name.Value), Pos: c.Pos}
+	var t *Target
+	if !c.Image.Templated() {
+		t = imageByRef(ts, c.Image.Value)
+		if t != nil {
+			if b := t.program(); b != nil {
+				et.Program = b.Program
+			}
+		} else {
+			et.Program = programNamed(p.Go, refName(c.Image.Value))
+		}
+	}
+	if len(c.Command) > 0 || len(c.Args) > 0 && (t == nil || t.Image.Entrypoint == nil) {
+		first := c.Args
+		if len(c.Command) > 0 {
+			first = c.Command
+		}
+		et.Program = nil
+		if w := first[0].Value; !first[0].Templated() && !strings.Contains(w, "$(") {
+			if b := binaryAt(t, w); b != nil {
+				et.Program = b.Program
+			} else {
+				et.Program = programNamed(p.Go, path.Base(w))
+			}
+		}
+		t = nil
+	}
+	if et.Program == nil {
+		return nil
+	}
+	et.fromImage(p, t)
+	if o.Template {
+		et.open = "a template"
+	}
+	for _, ef := range c.EnvFrom {
+		if ef.Name.Templated() {
+			et.open = "envFrom"
+			continue
+		}
+		objs := k8s.Find(p.Kubernetes, ef.Kind, ef.Name.Value)
+		if len(objs) == 0 {
+			et.open = fmt.Sprintf("envFrom %s %s, which the repository does not define", ef.Kind, ef.Name.Value)
+			continue
+		}
+		for _, obj := range objs {
+			if obj.Config == nil || obj.Template {
+				et.open = "envFrom " + ef.Name.Value
+				continue
+			}
+			for _, k := range obj.Config.Keys {
+				et.set(ef.Prefix.Value+k.Value, k.Pos, fmt.Sprintf("envFrom %s %s", obj.Kind, obj.Name.Value))
+			}
+		}
+	}
+	for _, e := range c.Env {
+		et.set(e.Name.Value, e.Pos, "env")
+	}
+	return et
+}
+
+func unitEnv(p *facts.Project, u *systemd.Unit) *envTarget {
+	if u.Type != "service" || len(u.ExecStart) == 0 || u.Partial {
+		return nil
+	}
+	cmd := u.ExecStart[0]
+	prog := programNamed(p.Go, path.Base(cmd.Path))
+	if prog == nil {
+		return nil
+	}
+	et := &envTarget{Name: "unit " + u.Name, Pos: cmd.Pos, Program: prog}
+	for _, v := range u.Environment {
+		et.set(v.Name, v.Pos, "Environment=")
+	}
+	if len(u.EnvironmentFiles) > 0 {
+		et.open = "EnvironmentFile=" + u.EnvironmentFiles[0].Path
+	}
+	if len(u.Lookup("Service", "PassEnvironment")) > 0 {
+		et.open = "PassEnvironment="
+	}
+	return et
+}
+
+// envFileAt returns the env file of the tree at rel, or nil.
+func envFileAt(p *facts.Project, rel string) *dotenv.File {
+	if rel == "" {
+		return nil
+	}
+	for _, f := range p.EnvFiles {
+		if f.Path == rel {
+			return f
+		}
+	}
+	return nil
+}
