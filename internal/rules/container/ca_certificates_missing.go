@@ -79,7 +79,7 @@ func runCACertificatesMissing(p *rule.Pass) error {
 			done[prog] = true
 			var uses []*gocode.TLSUse
 			for _, u := range g.TLS {
-				if prog.Reaches(u.Pkg) {
+				if prog.Reaches(u.Pkg) && connects(u) {
 					uses = append(uses, u)
 				}
 			}
@@ -104,6 +104,19 @@ func runCACertificatesMissing(p *rule.Pass) error {
 		}
 	}
 	return nil
+}
+
+// connects says whether a TLS fact is a connection the program makes: a URL literal only when
+// it goes straight into a request (a link in a message or a schema ID is not one), a DSN only
+// when it names a host (a table of scheme prefixes is not one).
+func connects(u *gocode.TLSUse) bool {
+	switch u.Kind {
+	case "url":
+		return u.Request
+	case "driver":
+		return !strings.HasSuffix(u.Target, "://")
+	}
+	return true
 }
 
 func tlsWhat(u *gocode.TLSUse) string {
