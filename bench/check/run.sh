@@ -12,17 +12,19 @@ go run ./bench/gen700 "$work/svc700"
 go run ./bench/gen700 -artifacts 200 "$work/deploy200"
 
 measure() { # name dir
-  local name=$1 dir=$2 times=() rss=0
+  local name=$1 dir=$2 times=() cpus=() rss=0
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$work/t" "$work/shipshape" check --format json "$dir" >/dev/null 2>&1 || true
-    read -r t m <"$work/t"
+    /usr/bin/time -f '%e %M %U %S' -o "$work/t" "$work/shipshape" check --format json "$dir" >/dev/null 2>&1 || true
+    read -r t m u s <"$work/t"
     times+=("$t")
+    cpus+=("$(echo "$u + $s" | bc)")
     (( m > rss )) && rss=$m
   done
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-28s median %5.2f s   peak RSS %4d MB   (%d runs: %s)\n' "$name" "$median" $((rss / 1024)) "$runs" "${times[*]}"
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-28s median %5.2f s wall  %5.2f s CPU   peak RSS %4d MB   (%d runs: %s)\n' "$name" "$median" "$cpu" $((rss / 1024)) "$runs" "${times[*]}"
 }
 measure "GOROOT/src" "$(go env GOROOT)/src"
 measure "700-file service" "$work/svc700"
 measure "700 files + 200 artifacts" "$work/deploy200"
-nproc | xargs printf 'cores: %s\n'
+printf 'cores: %s   load average: %s\n' "$(nproc)" "$(cut -d" " -f1-3 /proc/loadavg)"
