@@ -338,8 +338,7 @@ func contains(ss []string, s string) bool {
 }
 
 // nearest returns the candidate that looks like a typo of want: the same name with another
-// extension (config.yml for config.yaml), another case, or an edit distance of at most 2 for
-// names of 5 characters or more. "" when none does.
+// extension (config.yml for config.yaml), another case, or a small edit distance. "" when none does.
 func nearest(want string, cands []string) string {
 	stem := func(s string) string { return strings.TrimSuffix(s, path.Ext(s)) }
 	sorted := append([]string(nil), cands...)
@@ -349,12 +348,19 @@ func nearest(want string, cands []string) string {
 			return c
 		}
 	}
+	// A typo: one edit in a name of four to seven characters before the extension, two in a
+	// longer one (a.yml and b.yml are different files, not a typo).
 	best, bestD := "", 3
 	for _, c := range sorted {
-		if c == want || len(c) < 5 || len(want) < 5 {
+		n := min(len(stem(c)), len(stem(want)))
+		if c == want || n < 4 {
 			continue
 		}
-		if d := distance(c, want); d < bestD {
+		limit := 1
+		if n >= 8 {
+			limit = 2
+		}
+		if d := distance(c, want); d <= limit && d < bestD {
 			best, bestD = c, d
 		}
 	}
