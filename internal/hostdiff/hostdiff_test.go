@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -507,4 +508,32 @@ func BenchmarkFleet1000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzCompare decodes two documents and compares and renders them: whatever decodes must
+// compare and render without a panic.
+func FuzzCompare(f *testing.F) {
+	good, _ := base().Marshal()
+	f.Add(good, []byte(`{"version":1}`))
+	f.Add([]byte(`{"version":1,"net":{"listening":[{"port":-5}]},"cgroup":{"memory":0}}`), good)
+	f.Fuzz(func(t *testing.T, x, y []byte) {
+		a, err := host.Decode(x)
+		if err != nil {
+			return
+		}
+		b, err := host.Decode(y)
+		if err != nil {
+			return
+		}
+		r := Compare(a, b, nil)
+		for _, format := range Formats {
+			if err := Write(io.Discard, format, a, b, r, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d := Fleet(Named{File: "a", Snapshot: a}, []Named{{File: "b", Snapshot: b}}, nil)
+		if err := WriteFleet(io.Discard, "text", d, true); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
