@@ -72,6 +72,9 @@ CGO_ENABLED=0.`,
 var (
 	compilers  = []string{"gcc", "build-base", "clang", "build-essential", "gcc-c++", "g++", "musl-gcc"}
 	libcHeader = []string{"musl-dev", "build-base", "libc-dev", "libc6-dev", "build-essential", "glibc-devel"}
+	// goPackages are distribution packages of Go, which may depend on gcc (the model does not
+	// know their dependencies).
+	goPackages = []string{"go", "golang", "golang-go", "golang-bin"}
 )
 
 // noCompiler is what go build prints when CC is missing (quoted in the rule's signatures).
@@ -98,8 +101,8 @@ func runCgoToolchain(p *rule.Pass) error {
 			cgo, explicit := b.Env["CGO_ENABLED"]
 			cc, headers := fl.installed(compilers, cmd.step), fl.installed(libcHeader, cmd.step)
 			on := explicit && !cgo.Unresolved && cgo.Value == "1" || !explicit && cc != nil && b.Env["GOARCH"].Origin == ""
-			if !on || info.GCC == dockerfile.Yes {
-				continue
+			if !on || info.GCC == dockerfile.Yes || fl.installed(goPackages, cmd.step) != nil {
+				continue // a distribution's Go package may pull in a compiler
 			}
 			alpine := info.Libc == dockerfile.LibcMusl
 			if cc != nil && (!alpine || headers != nil) {
@@ -134,7 +137,7 @@ func runCgoToolchain(p *rule.Pass) error {
 	}
 	for _, t := range Targets(p.Project) {
 		for _, b := range t.Binaries {
-			if b.Program == nil || b.CGO != dockerfile.No {
+			if b.Program == nil || b.CGO != dockerfile.No || !b.CGOExplicit && flowOf(t.File, b.Stage).installed(goPackages, 1<<30) != nil {
 				continue
 			}
 			for _, c := range g.Cgo {

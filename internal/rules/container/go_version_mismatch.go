@@ -280,8 +280,8 @@ func flowOf(f *dockerfile.File, s *dockerfile.Stage) *flow {
 // firstGoCmd is the stage's first go command that loads the module graph.
 func (fl *flow) firstGoCmd() *goCmd {
 	for _, c := range fl.cmds {
-		if c.build != nil || c.mod.Verb != "" {
-			return c
+		if c.mod != nil || !strings.Contains(strings.Join(c.build.Packages, " "), "@") {
+			return c // go install pkg@version runs outside the module: skipped
 		}
 	}
 	return nil
