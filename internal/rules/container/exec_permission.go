@@ -1,6 +1,11 @@
 package container
 
-import "github.com/shipshape-dev/shipshape/internal/rule"
+import (
+	"fmt"
+
+	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/script"
+)
 
 // ExecPermission is an entrypoint, command or script that is not executable in the image.
 var ExecPermission = &rule.Rule{
@@ -40,5 +45,49 @@ binary's directory, fails the same way.
 			`standard_init_linux\.go:\d+: exec user process caused:? "?permission denied"?$`,
 			`standard_init_linux.go:190: exec user process caused "permission denied"`),
 	},
-	// Requires and Run: added with the detector.
+	Requires: []rule.Input{rule.Dockerfile},
+	Run:      runExecPermission,
+}
+
+// runExecPermission reports files of the tree that an image executes directly at start-up (its
+// ENTRYPOINT or CMD, through tini or sh -c, and the scripts they run by path) and that arrive
+// without an execute bit: git's mode decides for every clone and CI build, the disk's for an
+// untracked file. COPY --chmod and RUN chmod after the copy fix it.
+func runExecPermission(p *rule.Pass) error {
+	for _, e := range entryFiles(p.Project) {
+		if !e.Direct {
+			continue
+		}
+		if ok, _ := modeFixed(e); ok || runsScriptText(e, "chmod") {
+			continue
+		}
+		f := p.Project.Tree.Get(e.Src)
+		index, disk := uint32(0), f.Mode&0o111 != 0
+		if e.Script != nil {
+			index, disk = e.Script.IndexMode, e.Script.Executable
+		}
+		var why string
+		sev := rule.Error
+		switch {
+		case index == script.ModeRegular:
+			why = fmt.Sprintf("git records %s as mode 100644 (no execute bit), so every clone and CI build copies it without one", e.Src)
+		case index == 0 && !disk:
+			why = fmt.Sprintf("%s has no execute bit (mode %04o)", e.Src, f.Mode.Perm())
+		case index == script.ModeExecutable && !disk:
+			sev = rule.Warning
+			why = fmt.Sprintf("%s lost its execute bit in this checkout (git records 100755), so images built from it fail", e.Src)
+		default:
+			continue
+		}
+		related := []rule.Related{{Pos: e.Info.Pos, Message: "copies " + e.Src + " to " + e.Path + " without --chmod"}}
+		p.Report(rule.Finding{
+			Pos:      e.Pos,
+			Severity: sev,
+			Message: fmt.Sprintf("%s %s runs %s, copied from %s at %s; %s and no COPY --chmod or RUN chmod sets it: the container does not start (exec: \"%s\": permission denied)",
+				e.Pos.Short(), e.By, e.Path, e.Src, e.Info.Pos.Short(), why, e.Path),
+			Related: related,
+			Symptom: fmt.Sprintf("exec: %q: permission denied", e.Path),
+		})
+	}
+	return nil
 }

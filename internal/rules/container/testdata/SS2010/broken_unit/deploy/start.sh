@@ -1,0 +1,3 @@
+#!/bin/sh
+cd /opt/app
+exec ./app
