@@ -100,8 +100,9 @@ type HostDrift struct {
 	Matters int  `json:"matters"`
 	Others  int  `json:"others"`
 	Same    bool `json:"identical"`
-	// Differences are listed in full (JSON and Markdown; text lists Groups).
-	Differences []Difference `json:"-"`
+	// Differences are this host's: in JSON those that matter, or all with --all (text and
+	// Markdown list Groups instead).
+	Differences []Difference `json:"differences"`
 }
 
 // Group is one difference (a failure mode and a field) and the hosts that have it.

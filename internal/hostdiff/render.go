@@ -163,7 +163,16 @@ func WriteFleet(w io.Writer, format string, d *Drift, all bool) error {
 			Baseline    string      `json:"baseline"`
 			Hosts       []HostDrift `json:"hosts"`
 			Differences []Group     `json:"differences"`
-		}{host.Version, d.Baseline, d.Hosts, groups}
+		}{host.Version, d.Baseline, make([]HostDrift, len(d.Hosts)), groups}
+		for i, h := range d.Hosts {
+			h.Differences = []Difference{}
+			for _, df := range d.Hosts[i].Differences {
+				if all || df.Matters {
+					h.Differences = append(h.Differences, df)
+				}
+			}
+			out.Hosts[i] = h
+		}
 		if out.Differences == nil {
 			out.Differences = []Group{}
 		}
