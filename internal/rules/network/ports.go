@@ -90,7 +90,13 @@ func declaredPorts(p *facts.Project, t *target.Target) []*declared {
 				return
 			}
 			if n, ok := port.Int(); ok {
-				if oc, _ := w.ContainerPort(port); oc != nil && oc != c {
+				oc, _ := w.ContainerPort(port)
+				if oc != nil && oc != c {
+					return
+				}
+				// A Service port nobody declares, in a pod of several containers, may be any
+				// container's.
+				if oc == nil && len(w.Containers) > 1 && strings.HasPrefix(what, "Service") {
 					return
 				}
 				out = append(out, &declared{Port: n, Pos: port.Pos, What: what + " " + port.Value, Routes: true})

@@ -452,7 +452,9 @@ func ImageByName(p *facts.Project, ref string) (*dockerfile.File, *dockerfile.Im
 		exe, _ := Executable(im)
 		match := exe != "" && path.Base(exe) == name
 		if !match {
-			if prog := ProgramOfImage(p, f, im); prog != nil && prog.Name == name {
+			// The program's name, or its module's (github.com/acme/orders built from
+			// ./cmd/server, pushed as acme/orders).
+			if prog := ProgramOfImage(p, f, im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
 				match = true
 			}
 		}
@@ -465,6 +467,18 @@ func ImageByName(p *facts.Project, ref string) (*dockerfile.File, *dockerfile.Im
 		return hitF, hitI
 	}
 	return nil, nil
+}
+
+// moduleName is the last element of a program's module path, without a /vN suffix.
+func moduleName(prog *gocode.Program) string {
+	if prog.Module == nil || prog.Module.Path == "" {
+		return ""
+	}
+	mp := prog.Module.Path
+	if i := strings.LastIndex(mp, "/"); i >= 0 && len(mp) > i+2 && mp[i+1] == 'v' && strings.Trim(mp[i+2:], "0123456789") == "" {
+		mp = mp[:i]
+	}
+	return mp[strings.LastIndex(mp, "/")+1:]
 }
 
 // RefName is the last path element of an image reference without tag or digest; "" when the

@@ -1,0 +1,3 @@
+module example.com/acme/orders/v2
+
+go 1.22
