@@ -26,6 +26,9 @@ OAuth call fails:
 (/etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, ...) or from
 SSL_CERT_FILE / SSL_CERT_DIR. scratch and busybox have none, and neither have debian or ubuntu
 images until the ca-certificates package is installed. With no roots every chain is "signed by unknown authority".
+Alpine 3.13 and later ship ca-certificates-bundle, distroless and the golang images have the
+bundle. A program that links golang.org/x/crypto/x509roots/fallback carries its own roots, and
+SSL_CERT_FILE or SSL_CERT_DIR may point at a bundle elsewhere; neither needs the system one.
 The same text also appears for private CAs and TLS-intercepting proxies, so check the image
 first.
 

@@ -34,7 +34,10 @@ depending on GOTOOLCHAIN. The official golang images set GOTOOLCHAIN=local, so a
 stage refuses a module that says go 1.25.0. It breaks silently on the day go.mod is bumped (by
 go get of a dependency that requires a newer Go, or go mod tidy) while CI, using
 actions/setup-go with go-version-file, keeps passing; builders older than Go 1.21 fail earlier,
-on the three-part version or on the toolchain directive itself.
+on the three-part version or on the toolchain directive itself. With GOTOOLCHAIN=auto (set in
+the Dockerfile) a newer builder downloads the toolchain go.mod asks for, which needs network
+access to the module proxy but works: shipshape reports nothing then, nor for golang:latest or
+golang:1, whose Go version the tag does not say.
 
 **How to confirm.**
 

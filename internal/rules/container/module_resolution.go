@@ -28,7 +28,8 @@ go mod download or go build:
 makes that directory part of the module graph: go reads its go.mod before it downloads anything.
 The usual caching pattern copies only go.mod and go.sum, runs go mod download, then copies the
 rest, so the replacement does not exist yet at that step. A target outside the build context
-(../lib) can never be copied at all. A warm layer cache hides both until a cold build. With
+(../lib) can never be copied at all (replacement directories missing from the repository are
+SS1006; a vendor directory that disagrees with go.mod is SS1004). A warm layer cache hides both until a cold build. With
 -mod=vendor (or a vendor directory and go 1.14+), go checks vendor/modules.txt against go.mod and
 refuses any difference, and the vendor directory is often stale or excluded by .dockerignore.
 
