@@ -127,6 +127,7 @@ type defined struct {
 	managed   map[string]bool // the repository defines at least one object of the kind
 	generated map[string]map[string]source.Pos
 	created   map[string]source.Pos // names that a script or document creates with kubectl
+	project   *facts.Project
 }
 
 func definitions(p *facts.Project) *defined {
@@ -150,7 +151,7 @@ func definitions(p *facts.Project) *defined {
 	if kustomize {
 		readGenerators(p, d)
 	}
-	d.created = kubectlCreated(p)
+	d.project = p
 	return d
 }
 
@@ -164,6 +165,9 @@ func (d *defined) find(kind, name string) (objs []*k8s.Object, elsewhere source.
 	}
 	if pos, ok := d.generated[kind][name]; ok {
 		return nil, pos, true
+	}
+	if d.created == nil {
+		d.created = kubectlCreated(d.project) // read the tree's text only when needed
 	}
 	if pos, ok := d.created[kind+"/"+name]; ok {
 		return nil, pos, true

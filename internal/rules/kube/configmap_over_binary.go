@@ -124,8 +124,9 @@ func provides(objs []*k8s.Object, v *k8s.Volume, rel string) (has, ok bool) {
 }
 
 func runConfigMapOverBinary(p *rule.Pass) error {
+	set := target.NewSet(p.Project)
 	for _, pc := range containers(p.Project.Kubernetes) {
-		t := target.ForContainer(p.Project, pc.o, pc.c)
+		t := set.ForContainer(pc.o, pc.c)
 		exe, ok := containerExecutable(t)
 		if !ok {
 			continue

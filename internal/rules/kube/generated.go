@@ -50,6 +50,13 @@ func readGenerators(p *facts.Project, d *defined) {
 	}
 }
 
+// binaryExt are extensions of files that hold no commands.
+var binaryExt = map[string]bool{
+	".json": true, ".lock": true, ".sum": true, ".png": true, ".jpg": true, ".jpeg": true,
+	".gif": true, ".svg": true, ".ico": true, ".gz": true, ".tgz": true, ".zip": true, ".pdf": true,
+	".woff": true, ".woff2": true, ".ttf": true, ".css": true, ".js": true, ".map": true,
+}
+
 var kubectlCreate = regexp.MustCompile(`(?i)\bcreate\s+(configmap|cm|secret(?:\s+(?:generic|tls|docker-registry))?)\s+(?:-\S+\s+)*([a-z0-9][a-z0-9.-]*)`)
 
 // kubectlCreated finds ConfigMaps and Secrets that scripts, Makefiles, workflows or documents
@@ -66,7 +73,7 @@ func kubectlCreated(p *facts.Project) map[string]source.Pos {
 			continue
 		}
 		ext := path.Ext(f.Path)
-		if f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") || ext == ".json" || ext == ".lock" {
+		if f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") || strings.Contains(f.Path, "node_modules/") || binaryExt[ext] {
 			continue
 		}
 		b, err := t.Read(f)

@@ -73,9 +73,10 @@ func runMountedKeyMissing(p *rule.Pass) error {
 			}
 		}
 	}
+	set := target.NewSet(p.Project)
 	for _, pc := range containers(objs) {
 		subPathMissing(p, pc)
-		nearMiss(p, pc)
+		nearMiss(p, set, pc)
 	}
 	return nil
 }
@@ -195,7 +196,7 @@ type mounted struct {
 // nearMiss reports a file the program opens in a directory where the container mounts
 // configuration files, when that file is not among them but a similar name is (config.yml for
 // config.yaml): the code reads nothing, or fails with no such file.
-func nearMiss(p *rule.Pass, pc podContainer) {
+func nearMiss(p *rule.Pass, set *target.Set, pc podContainer) {
 	g := p.Project.Go
 	if g == nil || len(pc.c.VolumeMounts) == 0 {
 		return
@@ -231,7 +232,7 @@ func nearMiss(p *rule.Pass, pc podContainer) {
 	if len(files) == 0 {
 		return
 	}
-	t := target.ForContainer(p.Project, pc.o, pc.c)
+	t := set.ForContainer(pc.o, pc.c)
 	if t.Program == nil {
 		return
 	}

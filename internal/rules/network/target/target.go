@@ -98,16 +98,46 @@ func (t *Target) setEnv(name string, v Value) {
 // All lists the targets of a project: every Dockerfile's final image that has an entrypoint or
 // command, every compose service, every container of a Kubernetes workload, every service unit
 // with an ExecStart.
-func All(p *facts.Project) []*Target {
+func All(p *facts.Project) []*Target { return NewSet(p).All() }
+
+// Set answers for the targets of one project, computing each image model once.
+type Set struct {
+	p      *facts.Project
+	models map[*dockerfile.Stage]*dockerfile.Image
+	refs   map[string]imageHit
+}
+
+type imageHit struct {
+	f  *dockerfile.File
+	im *dockerfile.Image
+}
+
+// NewSet prepares the targets of p.
+func NewSet(p *facts.Project) *Set {
+	return &Set{p: p, models: map[*dockerfile.Stage]*dockerfile.Image{}, refs: map[string]imageHit{}}
+}
+
+func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Image {
+	im, ok := set.models[st]
+	if !ok {
+		im = dockerfile.Model(f, st)
+		set.models[st] = im
+	}
+	return im
+}
+
+// All lists the project's targets (see the package function All).
+func (set *Set) All() []*Target {
+	p := set.p
 	var out []*Target
 	for _, f := range p.Dockerfiles {
-		if t := ForDockerfile(p, f); t != nil {
+		if t := set.ForDockerfile(f); t != nil {
 			out = append(out, t)
 		}
 	}
 	for _, cf := range p.Compose {
 		for _, s := range cf.Services {
-			out = append(out, ForService(p, cf, s))
+			out = append(out, set.ForService(cf, s))
 		}
 	}
 	for _, o := range p.Kubernetes {
@@ -115,11 +145,11 @@ func All(p *facts.Project) []*Target {
 			continue
 		}
 		for _, c := range o.Workload.Containers {
-			out = append(out, ForContainer(p, o, c))
+			out = append(out, set.ForContainer(o, c))
 		}
 	}
 	for _, u := range p.Units {
-		if t := ForUnit(p, u); t != nil {
+		if t := set.ForUnit(u); t != nil {
 			out = append(out, t)
 		}
 	}
@@ -128,11 +158,12 @@ func All(p *facts.Project) []*Target {
 
 // ForDockerfile is `docker run` of the image a Dockerfile builds (its last stage); nil when the
 // file does not parse or the image has neither ENTRYPOINT nor CMD of its own.
-func ForDockerfile(p *facts.Project, f *dockerfile.File) *Target {
+func (set *Set) ForDockerfile(f *dockerfile.File) *Target {
+	p := set.p
 	if f.ParseError != nil || f.Final() == nil {
 		return nil
 	}
-	im := dockerfile.Model(f, f.Final())
+	im := set.model(f, f.Final())
 	if im.Entrypoint == nil && im.Cmd == nil {
 		return nil
 	}
@@ -342,17 +373,18 @@ func dockerfileAt(p *facts.Project, rel string) *dockerfile.File {
 
 // ForService is a compose service: its build's image (when built here), with the service's
 // environment and command overrides.
-func ForService(p *facts.Project, cf *compose.File, s *compose.Service) *Target {
+func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
+	p := set.p
 	t := &Target{Kind: Compose, Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos, Service: s}
 	if s.Build != nil && s.Build.DockerfilePath != "" && !s.Build.Inline.Set() {
 		if f := dockerfileAt(p, s.Build.DockerfilePath); f != nil && f.ParseError == nil {
 			if st := f.Target(s.Build.Target.Value); st != nil {
-				t.File, t.Image = f, dockerfile.Model(f, st)
+				t.File, t.Image = f, set.model(f, st)
 			}
 		}
 	}
 	if t.Image == nil && s.Image.Set() && !s.Image.Templated() {
-		t.File, t.Image = ImageByName(p, s.Image.Value)
+		t.File, t.Image = set.ImageByName(s.Image.Value)
 	}
 	t.imageEnv()
 	for _, ef := range s.EnvFiles {
@@ -436,7 +468,17 @@ func (t *Target) envFile(p *facts.Project, ef *compose.EnvFile) {
 // ImageByName finds the Dockerfile that builds an image reference (registry/org/name:tag): the
 // only one whose final image runs a program, or a binary, called like the reference's last path
 // element.
-func ImageByName(p *facts.Project, ref string) (*dockerfile.File, *dockerfile.Image) {
+func (set *Set) ImageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
+	if h, ok := set.refs[ref]; ok {
+		return h.f, h.im
+	}
+	f, im := set.imageByName(ref)
+	set.refs[ref] = imageHit{f, im}
+	return f, im
+}
+
+func (set *Set) imageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
+	p := set.p
 	name := RefName(ref)
 	if name == "" {
 		return nil, nil
@@ -448,7 +490,7 @@ func ImageByName(p *facts.Project, ref string) (*dockerfile.File, *dockerfile.Im
 		if f.ParseError != nil || f.Final() == nil {
 			continue
 		}
-		im := dockerfile.Model(f, f.Final())
+		im := set.model(f, f.Final())
 		exe, _ := Executable(im)
 		match := exe != "" && path.Base(exe) == name
 		if !match {
@@ -499,10 +541,11 @@ func RefName(ref string) string {
 
 // ForContainer is a container of a Kubernetes workload: the image built here when its name
 // matches, with the container's env, envFrom, command and args.
-func ForContainer(p *facts.Project, o *k8s.Object, c *k8s.Container) *Target {
+func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
+	p := set.p
 	t := &Target{Kind: Kubernetes, Name: fmt.Sprintf("%s %s, container %q", o.Kind, o.Name.Value, c.Name.Value), Pos: c.Pos, Object: o, Container: c}
 	if !c.Image.Templated() {
-		t.File, t.Image = ImageByName(p, c.Image.Value)
+		t.File, t.Image = set.ImageByName(c.Image.Value)
 	}
 	t.imageEnv()
 	for _, ef := range c.EnvFrom {
@@ -611,7 +654,8 @@ func ForContainer(p *facts.Project, o *k8s.Object, c *k8s.Container) *Target {
 
 // ForUnit is a service unit with its first ExecStart; nil for other unit types and units without
 // ExecStart.
-func ForUnit(p *facts.Project, u *systemd.Unit) *Target {
+func (set *Set) ForUnit(u *systemd.Unit) *Target {
+	p := set.p
 	if u.Type != "service" || len(u.ExecStart) == 0 {
 		return nil
 	}
