@@ -1,0 +1,3 @@
+module example.com/builder
+
+go 1.22
