@@ -289,4 +289,3 @@ func startNotFound(name string) string {
 	}
 	return fmt.Sprintf("exec: %q: executable file not found in $PATH", name)
 }
-
