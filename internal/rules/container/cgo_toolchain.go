@@ -108,7 +108,7 @@ func runCgoToolchain(p *rule.Pass) error {
 			if cc != nil && (!alpine || headers != nil) {
 				continue
 			}
-			prog := programOf(g, fl.file, &dockerfile.Binary{Build: b, Stage: fl.stage})
+			prog := programOf(fl.tree, g, fl.file, &dockerfile.Binary{Build: b, Stage: fl.stage})
 			if prog == nil {
 				continue
 			}
@@ -137,7 +137,7 @@ func runCgoToolchain(p *rule.Pass) error {
 	}
 	for _, t := range Targets(p.Project) {
 		for _, b := range t.Binaries {
-			if b.Program == nil || b.CGO != dockerfile.No || !b.CGOExplicit && flowOf(t.File, b.Stage).installed(goPackages, 1<<30) != nil {
+			if b.Program == nil || b.CGO != dockerfile.No || !b.CGOExplicit && flowOf(p.Project.Tree, t.File, b.Stage).installed(goPackages, 1<<30) != nil {
 				continue
 			}
 			for _, c := range g.Cgo {

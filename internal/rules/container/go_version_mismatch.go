@@ -13,6 +13,7 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // GoVersionMismatch is a Docker build whose builder image carries an older Go than go.mod asks for.
@@ -157,6 +158,7 @@ func newerThan(need, have string, exact bool) bool {
 // flow is one Dockerfile stage as the go command sees it: the files its FROM chain and copies put
 // in place, in order, and its own go commands.
 type flow struct {
+	tree   *tree.Tree
 	file   *dockerfile.File
 	stage  *dockerfile.Stage
 	chain  []*dockerfile.Stage // root first, stage last
@@ -209,7 +211,7 @@ func builderFlows(p *facts.Project) []*flow {
 				continue
 			}
 			seen[s] = true
-			if fl := flowOf(t.File, s); len(fl.cmds) > 0 {
+			if fl := flowOf(p.Tree, t.File, s); len(fl.cmds) > 0 {
 				out = append(out, fl)
 			}
 		}
@@ -241,8 +243,8 @@ func builtStages(t *Target) []*dockerfile.Stage {
 	return out
 }
 
-func flowOf(f *dockerfile.File, s *dockerfile.Stage) *flow {
-	fl := &flow{file: f, stage: s}
+func flowOf(t *tree.Tree, f *dockerfile.File, s *dockerfile.Stage) *flow {
+	fl := &flow{tree: t, file: f, stage: s}
 	for cur := s; cur != nil && len(fl.chain) <= len(f.Stages); cur = cur.Base.FromStage {
 		fl.chain = append([]*dockerfile.Stage{cur}, fl.chain...)
 	}
@@ -332,7 +334,42 @@ func (fl *flow) moduleAt(g *gocode.Facts, cmd *goCmd) (*gocode.Module, string) {
 			}
 		}
 	}
-	return best, bestDir
+	if best != nil {
+		return best, bestDir
+	}
+	// RUN --mount=type=bind,source=go.mod,target=go.mod (docker init's pattern), or a mount of
+	// the whole context.
+	for _, bm := range bindMounts(fl.tree, fl.file, cmd.run) {
+		for dir := cmd.workdir; ; dir = path.Dir(dir) {
+			want := path.Join(dir, "go.mod")
+			src := ""
+			switch {
+			case bm.Target == want && path.Base(bm.Source) == "go.mod":
+				src = path.Join(fl.file.Context, bm.Source)
+			case dir == bm.Target || strings.HasPrefix(dir, bm.Target+"/"):
+				src = path.Join(fl.file.Context, bm.Source, strings.TrimPrefix(strings.TrimPrefix(dir, bm.Target), "/"), "go.mod")
+			}
+			for _, m := range g.Modules {
+				if src != "" && m.File == src {
+					return m, dir
+				}
+			}
+			if dir == "/" || dir == "." {
+				break
+			}
+		}
+	}
+	return nil, ""
+}
+
+// mounted says whether a bind mount of cmd's RUN shows a context file at dest.
+func (fl *flow) mounted(cmd *goCmd, dest string) bool {
+	for _, bm := range bindMounts(fl.tree, fl.file, cmd.run) {
+		if dest == bm.Target || strings.HasPrefix(dest, bm.Target+"/") && bm.Source != "go.mod" && bm.Source != "go.sum" {
+			return true
+		}
+	}
+	return false
 }
 
 // toolchainRE finds GOTOOLCHAIN assignments in a RUN script.

@@ -112,10 +112,10 @@ func checkReplaces(p *rule.Pass, fl *flow, cmd *goCmd, m *gocode.Module, dir str
 				rep.Pos.Short(), rep.Old, rep.New, fl.file.Path, ctxName(ctx), cmd.pos.Short(), cmd.name(), says)})
 			continue
 		}
-		if fl.at(goMod, cmd.step) != nil || fl.unresolvedBefore(cmd.step) {
+		if fl.at(goMod, cmd.step) != nil || fl.mounted(cmd, goMod) || fl.unresolvedBefore(cmd.step) {
 			continue
 		}
-		state := "no COPY of the build context puts it there (is it in .dockerignore?)"
+		state := "no COPY or RUN --mount puts it there (is it in .dockerignore?)"
 		if later := fl.at(goMod, 1<<30); later != nil {
 			state = fmt.Sprintf("%s copies it only afterwards", later.copy.Pos.Short())
 			related = append(related, rule.Related{Pos: later.copy.Pos, Message: "copies " + rep.Target})
@@ -133,7 +133,7 @@ func checkVendor(p *rule.Pass, fl *flow, cmd *goCmd, m *gocode.Module, dir strin
 		return
 	}
 	modulesTxt := path.Join(dir, "vendor", "modules.txt")
-	if fl.at(modulesTxt, cmd.step) != nil || fl.unresolvedBefore(cmd.step) {
+	if fl.at(modulesTxt, cmd.step) != nil || fl.mounted(cmd, modulesTxt) || fl.unresolvedBefore(cmd.step) {
 		return
 	}
 	state := fmt.Sprintf("%s has no vendor directory", describeDir(m.Dir))

@@ -1,12 +1,15 @@
 package container
 
 import (
+	"bytes"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // Target is one image the project's Dockerfiles build, and the Go programs it runs.
@@ -46,7 +49,7 @@ func Targets(p *facts.Project) []*Target {
 		im := dockerfile.Model(f, s)
 		t := &Target{File: f, Stage: s, Image: im}
 		for _, b := range im.Binaries {
-			t.Binaries = append(t.Binaries, &Bin{Binary: b, Program: programOf(p.Go, f, b)})
+			t.Binaries = append(t.Binaries, &Bin{Binary: b, Program: programOf(p.Tree, p.Go, f, b)})
 		}
 		out = append(out, t)
 	}
@@ -68,8 +71,9 @@ func Targets(p *facts.Project) []*Target {
 
 // programOf finds the program a binary was built from: the go build's package argument,
 // resolved against its working directory, names a directory of the builder stage; the Go files
-// the stage copied there from the build context tell which directory of the tree it is.
-func programOf(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocode.Program {
+// the stage copied there from the build context (or a RUN --mount=type=bind of the context)
+// tell which directory of the tree it is.
+func programOf(t *tree.Tree, g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocode.Program {
 	if g == nil || b.Build == nil || len(b.Build.Packages) == 0 {
 		return nil
 	}
@@ -94,6 +98,16 @@ func programOf(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocod
 		dir = path.Join(b.Build.Workdir, pkg)
 	}
 	dir = path.Clean(dir)
+	if r := runOf(b.Stage, b.Build); r != nil {
+		if treeDir, ok := contextDirAt(bindMounts(t, f, r), f.Context, dir); ok {
+			for _, p := range g.Programs {
+				if p.Dir == treeDir {
+					return p
+				}
+			}
+			return nil
+		}
+	}
 	unresolved := false
 	for st := b.Stage; st != nil; st = st.Base.FromStage {
 		for _, c := range st.Copies {
@@ -129,4 +143,88 @@ func programOf(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocod
 		}
 	}
 	return only
+}
+
+// runOf is the RUN of stage s that holds the go build g.
+func runOf(s *dockerfile.Stage, g *dockerfile.GoBuild) *dockerfile.Run {
+	for _, r := range s.Runs {
+		for _, x := range r.GoBuilds {
+			if x == g {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// bindMount is a RUN --mount=type=bind of the build context: Source (a context path, "." for
+// all of it) is visible at Target (absolute) while the command runs, without any COPY.
+type bindMount struct {
+	Source, Target string
+}
+
+// mountRE finds the --mount flags of a RUN instruction.
+var mountRE = regexp.MustCompile(`--mount=([^\s\\]+)`)
+
+// bindMounts lists the context bind mounts of a RUN. The dockerfile facts do not record RUN
+// mounts, so they are read from the instruction's own lines (up to the end of its
+// continuations): only --mount flags of type bind (BuildKit's default type) without from=.
+func bindMounts(t *tree.Tree, f *dockerfile.File, r *dockerfile.Run) []bindMount {
+	if t == nil || r.Pos.Line < 1 {
+		return nil
+	}
+	tf := t.Get(f.Path)
+	if tf == nil {
+		return nil
+	}
+	data, err := t.Read(tf)
+	if err != nil {
+		return nil
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	var text []byte
+	for i := r.Pos.Line - 1; i >= 0 && i < len(lines) && i < r.Pos.Line+50; i++ {
+		l := bytes.TrimRight(lines[i], "\r \t")
+		text = append(append(text, l...), ' ')
+		if !bytes.HasSuffix(l, []byte("\\")) {
+			break
+		}
+	}
+	var out []bindMount
+	for _, m := range mountRE.FindAllSubmatch(text, -1) {
+		kind, src, dst, from := "bind", ".", "", ""
+		for _, kv := range strings.Split(strings.Trim(string(m[1]), `"'`), ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			switch k {
+			case "type":
+				kind = v
+			case "source", "src":
+				src = v
+			case "target", "dst", "destination":
+				dst = v
+			case "from":
+				from = v
+			}
+		}
+		if kind != "bind" || from != "" || dst == "" || strings.Contains(src+dst, "$") {
+			continue
+		}
+		if !path.IsAbs(dst) {
+			dst = path.Join(r.Workdir, dst)
+		}
+		out = append(out, bindMount{Source: path.Clean(src), Target: path.Clean(dst)})
+	}
+	return out
+}
+
+// contextDirAt maps a directory of the stage to the tree directory a bind mount of the build
+// context (ctx) shows there.
+func contextDirAt(mounts []bindMount, ctx, dir string) (string, bool) {
+	for _, m := range mounts {
+		if dir == m.Target || strings.HasPrefix(dir, m.Target+"/") {
+			rel := strings.TrimPrefix(strings.TrimPrefix(dir, m.Target), "/")
+			return path.Join(ctx, m.Source, rel), true
+		}
+	}
+	return "", false
 }

@@ -1,0 +1,4 @@
+package sdk
+
+// Name is the service's name.
+const Name = "svc"

@@ -1,0 +1,9 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/sdk"
+)
+
+func main() { fmt.Println(sdk.Name) }
