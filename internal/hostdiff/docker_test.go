@@ -58,21 +58,40 @@ func docker(t *testing.T, args ...string) []byte {
 }
 
 // scratchImage writes a docker-loadable archive of an image FROM scratch holding the static
-// shipshape binary at /shipshape and an empty /tmp (mode 1777), with shipshape as entrypoint.
-func scratchImage(t *testing.T, bin []byte, ref string) string {
+// shipshape binary at /shipshape, an empty /tmp (mode 1777) and the given files (path → body,
+// mode 0755), with shipshape as entrypoint.
+func scratchImage(t *testing.T, bin []byte, ref string, files map[string][]byte) string {
 	t.Helper()
 	var layer bytes.Buffer
 	tw := tar.NewWriter(&layer)
-	for _, h := range []*tar.Header{
-		{Name: "tmp/", Typeflag: tar.TypeDir, Mode: 0o1777},
-		{Name: "shipshape", Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(bin))},
-	} {
+	all := map[string][]byte{"shipshape": bin}
+	for p, b := range files {
+		all[strings.TrimPrefix(p, "/")] = b
+	}
+	var names []string
+	for p := range all {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	dirs := map[string]bool{}
+	headers := []*tar.Header{{Name: "tmp/", Typeflag: tar.TypeDir, Mode: 0o1777}}
+	for _, p := range names {
+		for d := filepath.Dir(p); d != "." && !dirs[d]; d = filepath.Dir(d) {
+			dirs[d] = true
+			headers = append(headers, &tar.Header{Name: d + "/", Typeflag: tar.TypeDir, Mode: 0o755})
+		}
+	}
+	sort.Slice(headers, func(i, j int) bool { return headers[i].Name < headers[j].Name })
+	for _, p := range names {
+		headers = append(headers, &tar.Header{Name: p, Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(all[p]))})
+	}
+	for _, h := range headers {
 		h.ModTime = time.Unix(0, 0)
 		if err := tw.WriteHeader(h); err != nil {
 			t.Fatal(err)
 		}
 		if h.Typeflag == tar.TypeReg {
-			if _, err := tw.Write(bin); err != nil {
+			if _, err := tw.Write(all[h.Name]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -155,10 +174,10 @@ func TestDockerCollection(t *testing.T) {
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
 	ref := "shipshape-snapshot-test:" + hex.EncodeToString(suffix)
-	docker(t, "load", "-i", scratchImage(t, body, ref))
+	docker(t, "load", "-i", scratchImage(t, body, ref, nil))
 	t.Cleanup(func() { exec.Command("docker", "rmi", "-f", ref).Run() })
 
-	snap := func(t *testing.T, flags ...string) *host.Snapshot {
+	snapOf := func(t *testing.T, ref string, flags ...string) *host.Snapshot {
 		args := append([]string{"run", "--rm"}, flags...)
 		args = append(args, ref, "snapshot")
 		s, err := host.Decode(docker(t, args...))
@@ -167,6 +186,7 @@ func TestDockerCollection(t *testing.T) {
 		}
 		return s
 	}
+	snap := func(t *testing.T, flags ...string) *host.Snapshot { return snapOf(t, ref, flags...) }
 	base := snap(t)
 	if base.Container.Kind != "docker" || base.Libc.Family != "none" || base.Tmp.Writable != host.Yes || base.Identity.UID != 0 {
 		t.Fatalf("base container: container %+v libc %+v tmp %+v uid %d", base.Container, base.Libc, base.Tmp, base.Identity.UID)
@@ -225,6 +245,42 @@ func TestDockerCollection(t *testing.T) {
 			}
 		})
 	}
+
+	// The same image with this machine's glibc, loader, CA bundle, a zone file and a passwd:
+	// read from inside a container, and each missing from the scratch image is a difference.
+	t.Run("glibc image", func(t *testing.T) {
+		live := host.Collect(host.Options{Env: []string{}})
+		if live.Libc.Family != "glibc" || len(live.Loaders) == 0 || live.CA.File == "" {
+			t.Skipf("this machine has no glibc, loader or CA bundle to copy (libc %+v)", live.Libc)
+		}
+		files := map[string][]byte{"/etc/passwd": []byte("root:x:0:0:root:/root:/bin/sh\n")}
+		for _, p := range []string{live.Libc.Path, live.Loaders[0], live.CA.File, "/usr/share/zoneinfo/UTC"} {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Skipf("%v", err)
+			}
+			files[p] = b
+		}
+		gref := ref + "-glibc"
+		docker(t, "load", "-i", scratchImage(t, body, gref, files))
+		t.Cleanup(func() { exec.Command("docker", "rmi", "-f", gref).Run() })
+		a := snapOf(t, gref)
+		if a.Libc.Family != "glibc" || a.Libc.Version != live.Libc.Version || a.Libc.Path != live.Libc.Path {
+			t.Errorf("libc in the container %+v, want this machine's %+v", a.Libc, live.Libc)
+		}
+		if a.CA.Certificates != live.CA.Certificates || a.Identity.User != "root" {
+			t.Errorf("CA %+v identity %+v", a.CA, a.Identity)
+		}
+		r := Compare(a, base, nil)
+		var matters []string
+		for _, d := range r.Matters() {
+			matters = append(matters, d.ID+" "+d.Field)
+		}
+		want := []string{"SS2001 loaders", "SS2004 ca.file", "SS2005 zoneinfo.dirs"}
+		if d := cmp.Diff(want, matters); d != "" {
+			t.Errorf("glibc image against scratch (-want +got):\n%s\n%s", d, dump(r.Differences))
+		}
+	})
 }
 
 func keys(m map[string]bool) []string {
