@@ -185,6 +185,9 @@ func bindMounts(t *tree.Tree, f *dockerfile.File, r *dockerfile.Run) []bindMount
 	var text []byte
 	for i := r.Pos.Line - 1; i >= 0 && i < len(lines) && i < r.Pos.Line+50; i++ {
 		l := bytes.TrimRight(lines[i], "\r \t")
+		if i > r.Pos.Line-1 && bytes.HasPrefix(bytes.TrimSpace(l), []byte("#")) {
+			continue // a comment line inside the continuation, which BuildKit drops
+		}
 		text = append(append(text, l...), ' ')
 		if !bytes.HasSuffix(l, []byte("\\")) {
 			break
