@@ -60,7 +60,7 @@ func runTzdataMissing(p *rule.Pass) error {
 	g := p.Project.Go
 	for _, t := range Targets(p.Project) {
 		im := t.Image
-		if im.Zoneinfo.State != dockerfile.No || im.Env["ZONEINFO"] != nil {
+		if im.Zoneinfo.State != dockerfile.No || im.Env["ZONEINFO"] != nil || hasGo(im) {
 			continue
 		}
 		tz := im.Env["TZ"]
@@ -111,6 +111,21 @@ func runTzdataMissing(p *rule.Pass) error {
 		}
 	}
 	return nil
+}
+
+// hasGo says whether the image holds a Go installation, whose $GOROOT/lib/time/zoneinfo.zip
+// the time package reads when the system has no zoneinfo (a single-stage golang:*-alpine
+// image works).
+func hasGo(im *dockerfile.Image) bool {
+	if im.Base.Family == "golang" || im.Base.Family == "golang-alpine" {
+		return true
+	}
+	for _, p := range goPackages {
+		if _, ok := im.Packages[p]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // namedZone says whether a zone name needs the time zone database: every name but UTC and
