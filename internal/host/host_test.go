@@ -433,3 +433,45 @@ func BenchmarkCollect(b *testing.B) {
 		}
 	}
 }
+
+// TestGoToolchainLayouts finds Debian's /usr/bin/go link into /usr/lib/go-1.19 through PATH,
+// after a GOROOT that holds no go binary.
+func TestGoToolchainLayouts(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"usr/bin/go":              "->../lib/go-1.19/bin/go",
+		"usr/lib/go-1.19/bin/go":  "go",
+		"usr/lib/go-1.19/VERSION": "go1.19.8",
+		"opt/empty/":              "",
+	})
+	s := Collect(Options{FS: os.DirFS(dir), Sys: debianSys(), Env: []string{"GOROOT=/opt/empty", "PATH=relative:/nowhere:/usr/bin"}})
+	want := GoTool{Path: "/usr/bin/go", GOROOT: "/usr/lib/go-1.19", Version: "go1.19.8",
+		Env: []EnvVar{{Name: "GOROOT", State: "set", Value: "/opt/empty"}}}
+	if d := cmp.Diff(want, s.Go); d != "" {
+		t.Errorf("go (-want +got):\n%s", d)
+	}
+}
+
+// TestCgroupV2Namespace is a container with its own cgroup namespace: /proc/self/cgroup says
+// "/" and the limits are at the mount's top.
+func TestCgroupV2Namespace(t *testing.T) {
+	files := map[string]string{
+		"proc/self/cgroup":         "0::/\n",
+		"proc/self/mountinfo":      "1 0 0:1 / / rw - overlay overlay rw\n2 1 0:2 / /sys/fs/cgroup ro - cgroup2 cgroup rw\n",
+		"sys/fs/cgroup/memory.max": "536870912\n",
+		"sys/fs/cgroup/cpu.max":    "max 100000\n",
+		"run/.containerenv":        "",
+	}
+	s := Collect(Options{FS: os.DirFS(writeTree(t, files)), Sys: debianSys(), Env: []string{"container=podman"}})
+	if s.Cgroup != (Cgroup{Version: 2, Path: "/", Memory: 512 << 20, CPU: Unlimited}) {
+		t.Errorf("cgroup %+v", s.Cgroup)
+	}
+	if s.Container.Kind != "podman" || len(s.Container.Evidence) != 2 {
+		t.Errorf("container %+v", s.Container)
+	}
+	// The host's root cgroup has no memory.max: no limit.
+	files["sys/fs/cgroup/memory.max"] = "->nowhere"
+	s = Collect(Options{FS: os.DirFS(writeTree(t, files)), Sys: debianSys(), Env: []string{}})
+	if s.Cgroup.Memory != Unlimited {
+		t.Errorf("root cgroup memory %v, want unlimited", s.Cgroup.Memory)
+	}
+}
