@@ -166,14 +166,15 @@ func runCgoToolchain(p *rule.Pass) error {
 	return nil
 }
 
-// installed is the first install, before step, of one of the packages in the stage's FROM chain.
-func (fl *flow) installed(pkgs []string, before int) *dockerfile.Install {
+// installed is the first install of one of the packages in the stage's FROM chain up to step
+// (an install earlier in the same RUN counts).
+func (fl *flow) installed(pkgs []string, upTo int) *dockerfile.Install {
 	step := 0
 	for _, st := range fl.chain {
 		for _, x := range st.Steps {
 			step++
 			r, ok := x.(*dockerfile.Run)
-			if !ok || step >= before {
+			if !ok || step > upTo {
 				continue
 			}
 			for _, in := range r.Installs {
