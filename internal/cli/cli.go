@@ -107,6 +107,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable 
 		newSnapshotCmd,
 		newDiffCmd,
 		newVersionCmd,
+		newGenCmd,
 	} {
 		root.AddCommand(add(e))
 	}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/shipshape-dev/shipshape/internal/build"
+	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/gen"
+	"github.com/shipshape-dev/shipshape/internal/tree"
+)
+
+func newGenCmd(e *env) *cobra.Command {
+	var (
+		out     string
+		dir     string
+		program string
+		force   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "gen dockerfile|systemd|k8s|compose|github-actions",
+		Short: "Write deployment files derived from what the code needs",
+		Long: `gen writes a deployment file for a Go program of the project in --dir (default: the current
+directory), from the same facts check reads: the Go version of go.mod, whether cgo is needed, the
+port the code listens on, the environment it requires, the files it opens by relative path and
+the directories it writes, CA certificates and zoneinfo, and a health route.
+
+  dockerfile       Dockerfile (multi-stage, numeric non-root user) and .dockerignore
+  systemd          deploy/NAME.service (Type=exec, DynamicUser, hardening that keeps it working)
+  k8s              deploy/k8s/NAME.yaml (Deployment, Service, and a Secret for required env)
+  compose          compose.yaml
+  github-actions   .github/workflows/NAME.yml (test, check with SARIF upload, build, image)
+
+An existing file with other content is not overwritten without --force: gen prints the diff
+from it to what it would write and exits 1. With several main packages, --program names one.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kind := args[0]
+			if !slices.Contains(gen.Kinds, kind) {
+				return misuse("unknown kind %q: want one of %s", kind, wordList(gen.Kinds))
+			}
+			t, err := tree.Walk(dir, tree.Options{})
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return misuse("%s: no such directory", dir)
+			case err != nil:
+				return misuse("%v", err)
+			}
+			p := facts.Load(t)
+			plan, err := gen.NewPlan(p, program)
+			var amb *build.AmbiguousError
+			switch {
+			case errors.As(err, &amb):
+				return misuse("%d main packages: choose one with --program (%s)", len(amb.Programs), wordList(amb.Programs))
+			case err != nil:
+				return misuse("%v", err)
+			}
+			files, err := plan.Generate(kind, out)
+			if err != nil {
+				return misuse("%v", err)
+			}
+			var refused []string
+			for _, f := range files {
+				written, diff, err := gen.Write(dir, f, force)
+				switch {
+				case errors.Is(err, gen.ErrExists):
+					e.stdout.Write(diff)
+					refused = append(refused, f.Path)
+				case err != nil:
+					return misuse("%v", err)
+				case written:
+					fmt.Fprintf(e.stderr, "wrote %s\n", filepath.Join(dir, filepath.FromSlash(f.Path)))
+				default:
+					fmt.Fprintf(e.stderr, "%s is up to date\n", filepath.Join(dir, filepath.FromSlash(f.Path)))
+				}
+			}
+			for _, n := range plan.Notes {
+				fmt.Fprintf(e.stderr, "note: %s\n", n)
+			}
+			if len(refused) > 0 {
+				return &exitError{code: ExitFindings, err: fmt.Errorf("%s already exist with other content: the diff above is what gen would change; rerun with --force to write", strings.Join(refused, ", "))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "path of the generated file, relative to --dir (default per kind, see above)")
+	cmd.Flags().StringVarP(&dir, "dir", "C", ".", "project directory")
+	cmd.Flags().StringVar(&program, "program", "", "main package directory (or binary name) when the project has several")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	return cmd
+}
