@@ -69,6 +69,16 @@ snapshot.`,
 			if err != nil {
 				return misuse("%v", err)
 			}
+			if format == "text" {
+				// A fact a snapshot could not read is unknown, and a difference in it goes
+				// unseen: say so.
+				for i, s := range snaps {
+					if n := len(s.Snapshot.Notes); n > 0 {
+						fmt.Fprintf(e.stderr, "note: %s (%s): %d %s could not be read; see its \"notes\"\n",
+							"AB"[i:i+1], s.File, n, map[bool]string{true: "fact", false: "facts"}[n == 1])
+					}
+				}
+			}
 			a, b := snaps[0].Snapshot, snaps[1].Snapshot
 			r := hostdiff.Compare(a, b, need)
 			if err := hostdiff.Write(e.stdout, format, a, b, r, all); err != nil {

@@ -114,3 +114,15 @@ func TestDiffMisuse(t *testing.T) {
 		oneLine(t, r, c.fragments...)
 	}
 }
+
+// TestDiffNotes says on stderr that a snapshot could not read some facts.
+func TestDiffNotes(t *testing.T) {
+	a, b := snapshots(t, func(d map[string]any) { d["notes"] = []string{"/proc/net/tcp: permission denied"} })
+	r := run(t, "diff", a, b)
+	if !strings.Contains(r.stderr, "note: B ("+b+"): 1 fact could not be read") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	if r := run(t, "diff", "--format", "json", a, b); r.stderr != "" {
+		t.Errorf("json: stderr %q", r.stderr)
+	}
+}

@@ -15,7 +15,11 @@ var Formats = []string{"text", "json", "markdown"}
 // describe is a one-line summary of a host: "web-1 (debian 12, amd64, glibc 2.36)".
 func describe(s *host.Snapshot) string {
 	var parts []string
-	if s.OS.ID != "" {
+	switch s.OS.ID {
+	case host.Unknown:
+		parts = append(parts, "OS unknown")
+	case "":
+	default:
 		parts = append(parts, strings.TrimSpace(s.OS.ID+" "+s.OS.VersionID))
 	}
 	parts = append(parts, s.Arch)
