@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/shipshape-dev/shipshape/internal/compose"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
@@ -61,6 +62,8 @@ type Target struct {
 	// envOpen says some source may set variables whose names are not visible (env_file outside
 	// the tree, envFrom of an unknown object, EnvironmentFile=).
 	envOpen string
+	// links are the Services whose link variables Kubernetes sets (see Set.serviceLinks).
+	links map[string]*k8s.Object
 }
 
 // Value is an environment variable as a target sets it.
@@ -81,6 +84,14 @@ func (t *Target) InContainer() bool { return t.Kind != Systemd }
 func (t *Target) Env(name string) (v Value, set, unknown bool) {
 	if v, ok := t.env[name]; ok {
 		return v, true, false
+	}
+	if len(t.links) > 0 {
+		for _, suffix := range []string{"_SERVICE_HOST", "_SERVICE_PORT", "_PORT"} {
+			if prefix, ok := strings.CutSuffix(name, suffix); ok && t.links[prefix] != nil {
+				o := t.links[prefix]
+				return Value{Pos: o.Pos, Where: "the service links of Service " + o.Name.Value}, true, false
+			}
+		}
 	}
 	return Value{}, false, t.envOpen != ""
 }
@@ -105,6 +116,23 @@ type Set struct {
 	p      *facts.Project
 	models map[*dockerfile.Stage]*dockerfile.Image
 	refs   map[string]imageHit
+	progs  map[*dockerfile.Image]*gocode.Program
+	links  map[string]*k8s.Object
+}
+
+// serviceLinks maps the variable prefix of every Service (MY_SVC for my-svc) to it: Kubernetes
+// sets <PREFIX>_PORT, <PREFIX>_SERVICE_HOST, <PREFIX>_SERVICE_PORT and <PREFIX>_PORT_<n>_TCP…
+// in every container of the namespace (enableServiceLinks).
+func (set *Set) serviceLinks() map[string]*k8s.Object {
+	if set.links == nil {
+		set.links = map[string]*k8s.Object{}
+		for _, o := range set.p.Kubernetes {
+			if o.Service != nil && !o.Name.Templated() {
+				set.links[strings.ToUpper(strings.ReplaceAll(o.Name.Value, "-", "_"))] = o
+			}
+		}
+	}
+	return set.links
 }
 
 type imageHit struct {
@@ -114,7 +142,8 @@ type imageHit struct {
 
 // NewSet prepares the targets of p.
 func NewSet(p *facts.Project) *Set {
-	return &Set{p: p, models: map[*dockerfile.Stage]*dockerfile.Image{}, refs: map[string]imageHit{}}
+	return &Set{p: p, models: map[*dockerfile.Stage]*dockerfile.Image{}, refs: map[string]imageHit{},
+		progs: map[*dockerfile.Image]*gocode.Program{}}
 }
 
 func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Image {
@@ -124,6 +153,16 @@ func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Imag
 		set.models[st] = im
 	}
 	return im
+}
+
+// programOfImage is ProgramOfImage, once per image.
+func (set *Set) programOfImage(f *dockerfile.File, im *dockerfile.Image) *gocode.Program {
+	prog, ok := set.progs[im]
+	if !ok {
+		prog = ProgramOfImage(set.p, f, im)
+		set.progs[im] = prog
+	}
+	return prog
 }
 
 // All lists the project's targets (see the package function All).
@@ -159,7 +198,6 @@ func (set *Set) All() []*Target {
 // ForDockerfile is `docker run` of the image a Dockerfile builds (its last stage); nil when the
 // file does not parse or the image has neither ENTRYPOINT nor CMD of its own.
 func (set *Set) ForDockerfile(f *dockerfile.File) *Target {
-	p := set.p
 	if f.ParseError != nil || f.Final() == nil {
 		return nil
 	}
@@ -169,7 +207,7 @@ func (set *Set) ForDockerfile(f *dockerfile.File) *Target {
 	}
 	t := &Target{Kind: Image, Name: "the image of " + f.Path, Pos: f.Final().Pos, File: f, Image: im}
 	t.imageEnv()
-	t.Program = ProgramOfImage(p, f, im)
+	t.Program = set.programOfImage(f, im)
 	t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(im)
 	return t
 }
@@ -345,6 +383,23 @@ func Deployed(g *gocode.Facts) []*gocode.Program {
 	if g == nil {
 		return nil
 	}
+	deployedMu.Lock()
+	defer deployedMu.Unlock()
+	if deployedFor == g {
+		return deployedLast
+	}
+	deployedFor, deployedLast = g, deployed(g)
+	return deployedLast
+}
+
+// The last answer of Deployed: rules ask it for the same facts many times in a row.
+var (
+	deployedMu   sync.Mutex
+	deployedFor  *gocode.Facts
+	deployedLast []*gocode.Program
+)
+
+func deployed(g *gocode.Facts) []*gocode.Program {
 	var out []*gocode.Program
 	for _, prog := range g.Programs {
 		ok := true
@@ -398,7 +453,7 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 		t.setEnv(e.Name, Value{Value: e.Value.Value, Known: !strings.Contains(e.Value.Raw, "$"), Pos: e.Value.Pos, Where: "environment"})
 	}
 	if t.Image != nil {
-		t.Program = ProgramOfImage(p, t.File, t.Image)
+		t.Program = set.programOfImage(t.File, t.Image)
 		t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(t.Image)
 	}
 	if s.Entrypoint != nil {
@@ -496,7 +551,7 @@ func (set *Set) imageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
 		if !match {
 			// The program's name, or its module's (github.com/acme/orders built from
 			// ./cmd/server, pushed as acme/orders).
-			if prog := ProgramOfImage(p, f, im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
+			if prog := set.programOfImage(f, im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
 				match = true
 			}
 		}
@@ -579,21 +634,9 @@ func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
 	if o.Template {
 		t.envOpen = "a template"
 	}
-	// Kubernetes sets <SERVICE>_PORT and <SERVICE>_SERVICE_PORT for every Service of the
-	// namespace (enableServiceLinks).
-	for _, s := range p.Kubernetes {
-		if s.Service == nil {
-			continue
-		}
-		prefix := strings.ToUpper(strings.ReplaceAll(s.Name.Value, "-", "_"))
-		for _, suffix := range []string{"_PORT", "_SERVICE_PORT", "_SERVICE_HOST"} {
-			if _, ok := t.env[prefix+suffix]; !ok {
-				t.setEnv(prefix+suffix, Value{Known: false, Pos: s.Pos, Where: "the service links of Service " + s.Name.Value})
-			}
-		}
-	}
+	t.links = set.serviceLinks()
 	if t.Image != nil {
-		t.Program = ProgramOfImage(p, t.File, t.Image)
+		t.Program = set.programOfImage(t.File, t.Image)
 		t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(t.Image)
 	}
 	known := func(ss []k8s.Scalar) ([]string, bool) {
