@@ -213,23 +213,50 @@ func cgoUses(g *gocode.Facts, prog *gocode.Program, tags []string) []cgoUse {
 // cgo effectively on, no -extldflags -static, and code that uses cgo. Unknown (no program, cgo
 // unknown) answers false.
 func linkage(g *gocode.Facts, b *Bin) ([]cgoUse, bool) {
-	if g == nil || b.Program == nil || b.CGO != dockerfile.Yes || b.Static != dockerfile.No {
+	if on, _ := cgoOn(b); g == nil || b.Program == nil || !on || b.Build.ExtStatic {
 		return nil, false
 	}
 	uses := cgoUses(g, b.Program, b.Build.Tags)
 	return uses, len(uses) > 0
 }
 
+// cgoOn says whether cgo is on for the binary: the model's answer, or, where the model says
+// unknown because GOARCH is set, Go's default for GOARCH=amd64 built by a builder with a C
+// compiler that runs on amd64 (no FROM --platform, or linux/amd64): a native build, cgo on.
+// assumed is true in that case.
+func cgoOn(b *Bin) (on, assumed bool) {
+	switch {
+	case b.CGO == dockerfile.Yes:
+		return true, false
+	case b.CGO != dockerfile.Unknown || b.CGOExplicit || b.Builder.GCC != dockerfile.Yes:
+		return false, false
+	case b.GOARCH.Unresolved || b.GOARCH.Value != "amd64" || !b.GOOS.Unresolved && b.GOOS.Origin != "default" && b.GOOS.Value != "linux" || b.GOOS.Unresolved:
+		return false, false
+	}
+	root := b.Stage
+	for root.Base.FromStage != nil {
+		root = root.Base.FromStage
+	}
+	if p := root.Base.Platform; p != "" && p != "linux/amd64" {
+		return false, false
+	}
+	return true, true
+}
+
 // cgoWhy says why cgo is on (or off) for the binary.
 func cgoWhy(b *Bin) string {
 	state := "off"
-	if b.CGO == dockerfile.Yes {
+	on, assumed := cgoOn(b)
+	if on {
 		state = "on"
+	}
+	if assumed {
+		return fmt.Sprintf("on (Go's default for a native build: GOARCH=amd64 at %s on an amd64 build machine, and the builder has a C compiler)", b.GOARCH.Pos.Short())
 	}
 	if b.CGOExplicit {
 		return fmt.Sprintf("%s (CGO_ENABLED at %s)", state, b.CGOPos.Short())
 	}
-	if b.CGO == dockerfile.Yes {
+	if on {
 		return state + " (Go's default: the builder has a C compiler)"
 	}
 	return state + " (Go's default: the builder has no C compiler)"
