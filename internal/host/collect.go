@@ -263,7 +263,7 @@ func (c *collector) osRelease() OS {
 		}
 		if err != nil {
 			c.note("%s: %v", p, plainError(err))
-			break
+			return OS{ID: Unknown, Name: Unknown, VersionID: Unknown}
 		}
 		kv, notes := parseOSRelease(b)
 		for _, n := range notes {

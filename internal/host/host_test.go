@@ -475,3 +475,57 @@ func TestCgroupV2Namespace(t *testing.T) {
 		t.Errorf("root cgroup memory %v, want unlimited", s.Cgroup.Memory)
 	}
 }
+
+// deniedFS refuses to open some names, as a file of mode 0 does for a user who is not root
+// (the tests may run as root, for whom modes do not deny).
+type deniedFS struct {
+	fs.ReadLinkFS
+	deny map[string]bool
+}
+
+// Stat passes through: stat(2) of a file of mode 0 succeeds.
+func (d deniedFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(d.ReadLinkFS, name) }
+
+func (d deniedFS) Open(name string) (fs.File, error) {
+	if d.deny[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.ReadLinkFS.Open(name)
+}
+
+func TestCollectPermissionDenied(t *testing.T) {
+	dir := writeTree(t, debianRoot(t))
+	deny := map[string]bool{}
+	for _, p := range []string{"proc/self/cgroup", "proc/self/mountinfo", "proc/self/status", "proc/net/tcp",
+		"proc/sys/net/ipv4/ip_unprivileged_port_start", "etc/passwd", "etc/group", "etc/resolv.conf",
+		"etc/os-release", "usr/lib/x86_64-linux-gnu/libc.so.6", "etc/ssl/certs/ca-certificates.crt"} {
+		deny[p] = true
+	}
+	fsys := deniedFS{os.DirFS(dir).(fs.ReadLinkFS), deny}
+	s := Collect(Options{FS: fsys, Root: dir, Sys: debianSys(), Env: []string{}})
+	notes := strings.Join(s.Notes, "\n")
+	for _, p := range []string{"/proc/self/cgroup", "/proc/self/mountinfo", "/proc/net/tcp", "/etc/passwd", "/etc/group",
+		"/etc/resolv.conf", "/etc/os-release", "/lib/x86_64-linux-gnu/libc.so.6", "/etc/ssl/certs/ca-certificates.crt",
+		"/proc/sys/net/ipv4/ip_unprivileged_port_start", "/proc/self/status"} {
+		if !strings.Contains(notes, p+": permission denied") {
+			t.Errorf("no permission note for %s in\n%s", p, notes)
+		}
+	}
+	if s.Cgroup.Memory != UnknownQuantity || s.Mounts.RootReadOnly != Unknown || s.DNS.Present != Unknown ||
+		s.Net.UnprivilegedPortStart != UnknownQuantity || s.Identity.NetBindService != Unknown || s.OS.ID != Unknown {
+		t.Errorf("unreadable facts are not unknown: cgroup %+v mounts %+v dns %+v net %+v identity %+v os %+v",
+			s.Cgroup, s.Mounts, s.DNS, s.Net, s.Identity, s.OS)
+	}
+	if s.Libc != (Libc{Family: "glibc", Version: Unknown, Path: "/lib/x86_64-linux-gnu/libc.so.6"}) {
+		t.Errorf("unreadable libc: %+v", s.Libc)
+	}
+	// An unreadable bundle is not a bundle Go can use: the next candidates and the
+	// directories still count.
+	if s.CA.File != "" || !s.CA.Present() {
+		t.Errorf("CA %+v", s.CA)
+	}
+	// What was readable is still there.
+	if s.Systemd.Version != "252" || s.Zoneinfo.Timezone != "Europe/Paris" || len(s.Net.Listening) != 2 {
+		t.Errorf("readable facts lost: systemd %+v zoneinfo %+v listening %+v", s.Systemd, s.Zoneinfo, s.Net.Listening)
+	}
+}

@@ -296,12 +296,20 @@ func (c *collector) v2Limits(dir string) (mem, cpu Quantity) {
 
 func (c *collector) net() Net {
 	n := Net{UnprivilegedPortStart: UnknownQuantity, Listening: []Port{}}
-	if v, ok := c.readValue("/proc/sys/net/ipv4/ip_unprivileged_port_start"); ok {
+	const portStart = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
+	b, err := readName(c.fsys, rel(portStart))
+	switch {
+	case err == nil:
+		v := strings.TrimSpace(string(b))
 		if p, err := strconv.ParseInt(v, 10, 32); err == nil && p >= 0 {
 			n.UnprivilegedPortStart = Quantity(p)
+		} else {
+			c.note("%s: %q is not a port number", portStart, v)
 		}
-	} else {
-		c.note("/proc/sys/net/ipv4/ip_unprivileged_port_start: not readable (kernels before 4.11 have no such setting: ports below 1024 are privileged)")
+	case notExist(err):
+		c.note("%s: absent (kernels before 4.11 have no such setting: ports below 1024 are privileged)", portStart)
+	default:
+		c.note("%s: %v", portStart, plainError(err))
 	}
 	// The kernel builds these files by walking its socket hash tables, which costs
 	// milliseconds each even when few sockets exist: read the four at once.
