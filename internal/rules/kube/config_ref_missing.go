@@ -43,7 +43,16 @@ namespace and with the key names the pod uses; mark truly optional inputs option
     envFrom:
       - secretRef:
           name: db-credentials
-          optional: false`,
+          optional: false
+
+**What shipshape checks.** Non-optional env valueFrom, envFrom and configMap/secret volume
+references whose object no manifest of the repository defines, that no kustomize
+configMapGenerator/secretGenerator makes and that no kubectl create in a script, Makefile or
+README creates; and keys missing from an object the repository does define. Templated names,
+namespaces' automatic ConfigMaps (kube-root-ca.crt), manifests under examples/ or docs/, and
+Secrets when a secret operator (External Secrets, cert-manager, Vault, Sealed Secrets, the
+Secrets Store CSI driver) is in use are skipped. When the repository keeps no object of that
+kind in YAML at all, the finding is a warning: the object is likely created out of band.`,
 	Fix:     "Define every referenced ConfigMap and Secret, with the referenced keys, in the workload's namespace (or mark the reference optional: true).",
 	Symptom: `CreateContainerConfigError: secret "x" not found`,
 	Signatures: []rule.Signature{

@@ -41,7 +41,12 @@ a Secret, an emptyDir, or a PVC mounted at the WORKDIR.
         subPath: config.yaml
 
 (a subPath mount does not receive ConfigMap updates; mounting at /etc/app and pointing the
-service there with a flag avoids that).`,
+service there with a flag avoids that).
+
+**What shipshape checks.** The container's executable is command[0], or the ENTRYPOINT (else
+CMD) of the image the repository builds under that image name. A configMap, secret or projected
+volume mounted without subPath at that directory or above it is reported, unless the volume
+itself holds the file (a script shipped in a ConfigMap).`,
 	Fix:     "Mount the ConfigMap or Secret at a directory that does not contain the binary (e.g. /etc/app), or mount single files with subPath.",
 	Symptom: `exec: "/app/server": stat /app/server: no such file or directory`,
 	Signatures: []rule.Signature{

@@ -48,7 +48,13 @@ opens agree:
           name: app
           items:
             - key: config.yaml
-              path: config.yaml`,
+              path: config.yaml
+
+**What shipshape checks.** items keys that the repository's ConfigMap or Secret lacks (the
+mount fails); subPath mounts that name no file of the volume; and, for the Go program the
+container runs, a file it opens (absolute, or relative to the working directory) in a
+directory where the container mounts configuration when the mounts provide a near miss of it
+instead (config.yml for config.yaml, another case, a one- or two-letter typo).`,
 	Fix:     "Make the ConfigMap/Secret key, items path or subPath and mountPath produce exactly the file path the code opens.",
 	Symptom: "references non-existent config key",
 	Signatures: []rule.Signature{

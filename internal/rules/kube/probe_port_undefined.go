@@ -39,7 +39,11 @@ a chart renames http to http-web, a port moves to a sidecar, or ports are not de
     readinessProbe:
       httpGet:
         path: /healthz
-        port: http`,
+        port: http
+
+**What shipshape checks.** httpGet and tcpSocket probes whose port is a name that none of the
+same container's ports carries (a sidecar's port does not count). Templated names and
+containers whose ports a Helm template produces are skipped.`,
 	Fix:     "Declare the named port in the same container's ports (or use the numeric port) for every probe.",
 	Symptom: `probe errored: strconv.Atoi: parsing "http": invalid syntax`,
 	Signatures: []rule.Signature{

@@ -37,7 +37,14 @@ prompt), which is how it gets shipped.
 **How to fix.** Listen on all interfaces in containers (make the host configurable):
 
     addr := cmp.Or(os.Getenv("LISTEN_ADDR"), ":8080")
-    log.Fatal(http.ListenAndServe(addr, mux))`,
+    log.Fatal(http.ListenAndServe(addr, mux))
+
+**What shipshape checks.** For each image, compose service and Kubernetes container that runs a
+Go program of the repository, the program's listeners with the target's flags and environment
+applied. A loopback listener is reported when its port is one the target exposes, publishes,
+routes a Service or a probe to, or when every listener is on loopback while the target
+declares ports. An admin or pprof listener on loopback beside a reachable server, the upstream
+of a sidecar proxy in the same pod, and services run by systemd on a host are fine.`,
 	Fix:     "Listen on all interfaces (\":8080\" or \"0.0.0.0:8080\") inside containers, with the address configurable for local runs.",
 	Symptom: "Connection reset by peer",
 	Signatures: []rule.Signature{

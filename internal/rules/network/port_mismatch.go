@@ -38,7 +38,16 @@ default) behind PORT=3000 is unreachable. The usual cause is a default changed i
 **How to fix.** Pick one port, make the code read it (flag or $PORT), and use the same number
 in EXPOSE, compose ports, containerPort, targetPort and the probes:
 
-    addr := ":" + cmp.Or(os.Getenv("PORT"), "8080")`,
+    addr := ":" + cmp.Or(os.Getenv("PORT"), "8080")
+
+**What shipshape checks.** Only when every listener of the program is known under the target:
+a literal port, or a flag or variable whose value the target sets (args, ENV, compose
+environment and env_file, container env) or leaves at the code's default. Then EXPOSE,
+compose expose and containerPort are reported when none of them names a listening port, and
+compose ports targets, Service targetPorts (by number, or by name through the containerPort)
+and probe ports when nothing listens there. A web process in a Procfile whose program listens
+on a fixed port and never reads $PORT is reported too. Values from envFrom, EnvironmentFile=,
+templates or $(VAR) make the port unknown, and nothing is said.`,
 	Fix:     "Make the listen port, EXPOSE, compose ports, containerPort, Service targetPort, probes and $PORT agree (read the port from one setting).",
 	Symptom: "connect: connection refused",
 	Signatures: []rule.Signature{

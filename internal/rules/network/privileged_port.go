@@ -52,7 +52,16 @@ CAP_NET_BIND_SERVICE. Whether a non-root process has it depends on the runtime:
 
     [Service]
     User=app
-    AmbientCapabilities=CAP_NET_BIND_SERVICE`,
+    AmbientCapabilities=CAP_NET_BIND_SERVICE
+
+**What shipshape checks.** The ports the program listens on under each target (the code's
+literal, or PORT from Environment= or the container's env). Units with User= other than root
+or DynamicUser=yes, without CAP_NET_BIND_SERVICE in AmbientCapabilities= and without the "+"
+prefix, are errors; Kubernetes containers with runAsUser other than 0, runAsNonRoot or a
+non-root image USER are warnings; compose services with network_mode: host and a non-root user
+are errors; plain Docker and compose are fine. A setcap cap_net_bind_service anywhere in the
+repository (unless the unit sets NoNewPrivileges=, which disables file capabilities), or a
+net.ipv4.ip_unprivileged_port_start setting, silences the finding.`,
 	Fix:     "Listen on a port at or above 1024 and map 80/443 to it, or grant CAP_NET_BIND_SERVICE (systemd AmbientCapabilities=, Kubernetes capabilities or the ip_unprivileged_port_start sysctl).",
 	Symptom: "listen tcp :80: bind: permission denied",
 	Signatures: []rule.Signature{

@@ -42,7 +42,14 @@ a bare name up in its own fixed search path, not in $PATH.
 **How to fix.** Point ExecStart at the absolute path the package installs:
 
     [Service]
-    ExecStart=/usr/bin/server --config /etc/server/config.yaml`,
+    ExecStart=/usr/bin/server --config /etc/server/config.yaml
+
+**What shipshape checks.** A relative ExecStart path (./server, bin/server) is always reported.
+An absolute path, or a bare name, is compared with where the repository's packaging installs a
+binary of that name (goreleaser nfpms bindir and contents, install/cp in Makefiles and scripts;
+/bin and /usr/bin are the same directory on merged-/usr systems). When nothing in the repository
+installs it, or the install path holds make variables or templates, nothing is reported: the
+binary may be installed by hand. Dockerfile COPY destinations are not host installs.`,
 	Fix:     "Make ExecStart an absolute path that matches where the package or install step puts the binary.",
 	Symptom: "status=203/EXEC",
 	Signatures: []rule.Signature{

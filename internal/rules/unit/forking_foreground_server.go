@@ -45,7 +45,14 @@ sends SIGTERM to what it considers a failed start-up.
     ExecStart=/usr/local/bin/server
 
 (Type=simple also works; Type=notify if the code calls sd_notify READY=1, for example with
-github.com/coreos/go-systemd/daemon.) Remove PIDFile= and any daemonizing wrapper.`,
+github.com/coreos/go-systemd/daemon.) Remove PIDFile= and any daemonizing wrapper.
+
+**What shipshape checks.** A Type=forking unit, or a Type=oneshot unit without RemainAfterExit=
+and without a timer, whose ExecStart names a program of the repository (by the executable's file
+name, or the one program a release installs under that name) that listens on a socket. Units
+whose arguments ask for daemonizing (-d, --daemon), programs that link a daemonizing package
+(sevlyar/go-daemon and the like), "start" commands of programs that run commands they cannot
+name, and oneshot units running another subcommand (migrate, version) are left alone.`,
 	Fix:     "Use Type=exec or Type=simple (or Type=notify with sd_notify) for a Go server, and remove PIDFile=.",
 	Symptom: "Start operation timed out. Terminating. / Failed with result 'timeout'",
 	Signatures: []rule.Signature{
