@@ -758,9 +758,47 @@ func isLoopback(h string) bool {
 	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
 }
 
-// Listeners are the program's listeners under t; nil when the program is unknown.
+// cliFrameworks are command-line packages whose programs pick what to run from a subcommand.
+var cliFrameworks = []string{"github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/v2",
+	"github.com/urfave/cli/v3", "github.com/alecthomas/kong", "gopkg.in/alecthomas/kingpin.v2",
+	"github.com/alecthomas/kingpin/v2", "github.com/peterbourgon/ff/v3/ffcli", "github.com/mitchellh/cli"}
+
+// serveWords are subcommands that run the server.
+var serveWords = map[string]bool{"serve": true, "server": true, "run": true, "start": true, "web": true, "api": true, "http": true}
+
+// Subcommand returns the first positional argument when the program dispatches subcommands
+// with a CLI framework and the argument is not one that serves: its listeners may then belong
+// to another subcommand.
+func (t *Target) Subcommand() string {
+	if t.Program == nil {
+		return ""
+	}
+	cli := false
+	for _, f := range cliFrameworks {
+		cli = cli || t.Program.Reaches(f)
+	}
+	if !cli {
+		return ""
+	}
+	if !t.ArgsKnown {
+		return "(unknown arguments)"
+	}
+	for _, a := range t.Args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if serveWords[a] {
+			return ""
+		}
+		return a
+	}
+	return ""
+}
+
+// Listeners are the program's listeners under t; nil when the program is unknown, or when the
+// target runs a subcommand that may not be the one that listens.
 func (t *Target) Listeners(g *gocode.Facts) []Listen {
-	if t.Program == nil || g == nil {
+	if t.Program == nil || g == nil || t.Subcommand() != "" {
 		return nil
 	}
 	var out []Listen

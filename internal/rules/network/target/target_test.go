@@ -72,3 +72,25 @@ func TestSetEnvWithVariableIsUnknown(t *testing.T) {
 		t.Fatalf("a value with a variable must be set but unknown, got set=%v known=%v", set, v.Known)
 	}
 }
+
+func TestSubcommand(t *testing.T) {
+	cobra := &gocode.Program{Name: "app", Reach: map[string]bool{"github.com/spf13/cobra": true}}
+	plain := &gocode.Program{Name: "app", Reach: map[string]bool{"net/http": true}}
+	for _, c := range []struct {
+		prog  *gocode.Program
+		args  []string
+		known bool
+		want  string
+	}{
+		{cobra, []string{"serve", "--port", "8080"}, true, ""},
+		{cobra, []string{"--verbose", "worker"}, true, "worker"},
+		{cobra, nil, true, ""},
+		{cobra, nil, false, "(unknown arguments)"},
+		{plain, []string{"worker"}, true, ""},
+	} {
+		tg := &Target{Program: c.prog, Args: c.args, ArgsKnown: c.known}
+		if got := tg.Subcommand(); got != c.want {
+			t.Errorf("%v (known %v) with %v: got %q, want %q", c.args, c.known, c.prog.Reach, got, c.want)
+		}
+	}
+}
