@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
@@ -36,9 +37,26 @@ type Bin struct {
 	Program *gocode.Program
 }
 
-// Targets lists the images of the project with their binaries. It is computed anew on each
-// call; rules call it once per Run.
+// Targets lists the images of the project with their binaries. The result is shared by the
+// rules of one check (it is computed once per project): callers must not modify it.
 func Targets(p *facts.Project) []*Target {
+	last.Lock()
+	defer last.Unlock()
+	if last.project != p {
+		last.project, last.targets = p, targets(p)
+	}
+	return last.targets
+}
+
+// last holds the targets of the most recent project: the rules of one check run concurrently
+// and all ask for the same project.
+var last struct {
+	sync.Mutex
+	project *facts.Project
+	targets []*Target
+}
+
+func targets(p *facts.Project) []*Target {
 	var out []*Target
 	seen := map[*dockerfile.Stage]bool{}
 	add := func(f *dockerfile.File, s *dockerfile.Stage) {
