@@ -246,6 +246,21 @@ func TestDockerCollection(t *testing.T) {
 		})
 	}
 
+	// A user by name in an image without /etc/passwd: the engine refuses to start it, the
+	// failure diff predicts as SS2012 when A runs as a named user B does not have.
+	t.Run("user by name", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "docker", "run", "--rm", "--user", "app", ref, "snapshot").CombinedOutput()
+		if err == nil {
+			t.Fatalf("docker run --user app started without a passwd entry:\n%s", out)
+		}
+		if !strings.Contains(string(out), "unable to find user app: no matching entries in passwd file") {
+			t.Errorf("docker run --user app: %s", out)
+		}
+		t.Logf("reproduced: %s", bytes.TrimSpace(out))
+	})
+
 	// The same image with this machine's glibc, loader, CA bundle, a zone file and a passwd:
 	// read from inside a container, and each missing from the scratch image is a difference.
 	t.Run("glibc image", func(t *testing.T) {
