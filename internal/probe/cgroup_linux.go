@@ -174,13 +174,3 @@ func (g *group) remove() error {
 	}
 	return errors.Join(errs...)
 }
-
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%dGi", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%dMi", n>>20)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}

@@ -145,6 +145,31 @@ func main() {
 	}
 }
 `,
+	// announce prints "listening" once it listens: the benchmark times its own start-up
+	// from that line, without probe.
+	"announce": `package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("listening")
+	for {
+		c, err := ln.Accept()
+		if err == nil {
+			c.Close()
+		}
+	}
+}
+`,
 	// hog fills 128 MiB before it listens, as a service loading a large cache does.
 	"hog": `package main
 

@@ -38,14 +38,6 @@ type Target struct {
 	Notes []string
 }
 
-// Seed is a file of the build context that an image has in its working directory: the empty
-// directory standing in for it gets a copy.
-type Seed struct {
-	// Src is the file or directory on disk; Dst is a slash path relative to the working
-	// directory.
-	Src, Dst string
-}
-
 // FromFile reads the conditions of the deployment file at the slash path rel under root: a
 // Dockerfile's final stage (ENV, WORKDIR, USER, EXPOSE), a systemd unit (Environment=,
 // EnvironmentFile=, WorkingDirectory=, User=, UMask=, LimitNOFILE=, MemoryMax=,

@@ -73,6 +73,14 @@ func (u *User) String() string {
 	return fmt.Sprintf("uid %d", u.UID)
 }
 
+// Seed is a file of the build context that an image has in its working directory: the empty
+// directory standing in for it gets a copy.
+type Seed struct {
+	// Src is the file or directory on disk; Dst is a slash path relative to the working
+	// directory.
+	Src, Dst string
+}
+
 // Options tune one probe.
 type Options struct {
 	// Timeout is how long the service may take to become ready; 0 means 10 s.
@@ -205,4 +213,15 @@ func envList(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// formatBytes writes a size as Kubernetes would (64Mi, 1Gi), else in bytes.
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%dGi", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMi", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

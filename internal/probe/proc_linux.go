@@ -194,9 +194,16 @@ func listening(leader int) (listen, connecting []string) {
 	if len(socks) == 0 {
 		return nil, nil
 	}
+	// The leader usually holds the listener: its descriptors alone answer most polls, and
+	// the scan of every process for the tree's members is left for when they do not.
 	held := map[uint64]bool{}
-	for _, p := range members(leader) {
-		socketInodes(p, held)
+	socketInodes(leader, held)
+	if !holdsAny(socks, held) {
+		for _, p := range members(leader) {
+			if p != leader {
+				socketInodes(p, held)
+			}
+		}
 	}
 	seen := map[string]bool{}
 	for _, s := range socks {
@@ -225,4 +232,14 @@ func listening(leader int) (listen, connecting []string) {
 	}
 	sort.Strings(listen)
 	return listen, connecting
+}
+
+// holdsAny says whether one of socks is a listening socket among held.
+func holdsAny(socks []socketEntry, held map[uint64]bool) bool {
+	for _, s := range socks {
+		if s.state == tcpListen && held[s.inode] {
+			return true
+		}
+	}
+	return false
 }

@@ -161,12 +161,28 @@ func composeEnv(p *facts.Project, ts []*Target, s *compose.Service) *envTarget {
 	if s.Extends != nil {
 		et.open = "extends " + s.Extends.Service.Value
 	}
+	// Compose merges the files of a project (compose.yaml with compose.override.yaml, or the
+	// files given with -f): a service of the same name in another compose file of the directory
+	// may add to the environment.
+	for _, cf := range p.Compose {
+		for _, other := range cf.Services {
+			if other.Name == s.Name && (other == s || sameDir(cf.Path, s.Pos.File)) {
+				et.composeVars(p, other)
+			}
+		}
+	}
+	return et
+}
+
+func sameDir(a, b string) bool { return path.Dir(a) == path.Dir(b) }
+
+// composeVars adds a service's env_file and environment entries. An env_file that is not in the
+// tree (git-ignored, created on the host) may set anything.
+func (et *envTarget) composeVars(p *facts.Project, s *compose.Service) {
 	for _, ef := range s.EnvFiles {
 		f := envFileAt(p, ef.Resolved)
 		if f == nil {
-			if ef.Required || ef.Resolved == "" {
-				et.open = "env_file " + ef.Path.Value
-			}
+			et.open = "env_file " + ef.Path.Value
 			continue
 		}
 		for _, v := range f.Vars {
@@ -176,7 +192,6 @@ func composeEnv(p *facts.Project, ts []*Target, s *compose.Service) *envTarget {
 	for _, e := range s.Environment {
 		et.set(e.Name, e.Pos, "environment")
 	}
-	return et
 }
 
 // binaryAt is the image's binary at path exe (or called exe), nil when none is or t is nil.
@@ -226,6 +241,12 @@ func containerEnv(p *facts.Project, ts []*Target, o *k8s.Object, c *k8s.Containe
 	et.fromImage(p, t)
 	if o.Template {
 		et.open = "a template"
+	}
+	for _, k := range p.Kubernetes {
+		if k.Kind == "Kustomization" {
+			// Overlays patch containers (env included): what runs is not this manifest alone.
+			et.open = "a kustomization (" + k.Pos.Short() + ")"
+		}
 	}
 	for _, ef := range c.EnvFrom {
 		if ef.Name.Templated() {
