@@ -684,7 +684,19 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 		})
 	}
 
-	// Systemd failure modes name the unit when the log does.
+	// Systemd failure modes name the unit when the log does: in the message, or in the
+	// journal's own field (_SYSTEMD_UNIT of -o json).
+	for _, c := range v.m {
+		if c.params["unit"] != "" {
+			continue
+		}
+		for _, o := range c.evidence {
+			if strings.HasSuffix(o.unit, ".service") {
+				c.params["unit"] = o.unit
+				break
+			}
+		}
+	}
 	if a := f.get("unit-name"); a != nil {
 		for _, id := range []string{"SS3001", "SS3002", "SS2007", "SS2012", "SS2009", "SS2008", "SS2014"} {
 			if c := v.m[id]; c != nil && c.params["unit"] == "" {

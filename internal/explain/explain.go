@@ -226,6 +226,8 @@ func confirm(c *cand, r *rule.Rule) string {
 		cmd = strings.ReplaceAll(cmd, "{zone}", p("zone", "ZONE"))
 		cmd = strings.ReplaceAll(cmd, "{unit}", p("unit", "UNIT"))
 		cmd = strings.ReplaceAll(cmd, "{host}", p("host", p("addr", "HOST:PORT")))
+		cmd = strings.ReplaceAll(cmd, "{name}", p("name", "NAME"))
+		cmd = strings.ReplaceAll(cmd, "{env}", p("env", "NAME"))
 		return cmd
 	}
 	if r != nil {
@@ -257,6 +259,10 @@ var confirmCmds = map[string]string{
 	"SS3002": "shipshape check . --only SS3002 (or: systemctl cat {unit} | grep ExecStart)",
 	"SS2005": "shipshape inspect IMAGE (or: ls /usr/share/zoneinfo/{zone})",
 	"SS1007": "TZ={zone} date (the zone name must match the IANA database exactly)",
+	"SS4001": "shipshape check . --only SS4001 (or: kubectl get pod POD -o jsonpath='{.spec.containers[*].volumeMounts}')",
+	"SS4004": "shipshape check . --only SS4004 (or: kubectl get secret,configmap -n NAMESPACE {name})",
+	"SS2012": "shipshape check . --only SS2012 (or: getent passwd USER in the image or on the host)",
+	"SS2015": "shipshape check . --only SS2015 (or: kubectl exec POD -- env | grep {env}; docker inspect -f '{{.Config.Env}}' CONTAINER)",
 }
 
 // fallbackClass is the class of catalog IDs explain can name even when the catalog passed in
