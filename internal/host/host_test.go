@@ -1,9 +1,12 @@
 package host
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -291,7 +294,10 @@ func FuzzParseMountinfo(f *testing.F) {
 
 func FuzzParseProcNet(f *testing.F) {
 	f.Add([]byte("h\n 0: 0100007F:1F90 00000000:0000 0A x\n 1: 00000000000000000000000001000000:0050 0 0A\n"))
-	f.Fuzz(func(t *testing.T, b []byte) { parseProcNet("tcp", b); parseProcNet("udp6", b) })
+	f.Fuzz(func(t *testing.T, b []byte) {
+		parseProcNet("tcp", bytes.NewReader(b))
+		parseProcNet("udp6", bytes.NewReader(b))
+	})
 }
 
 func TestMuslVersion(t *testing.T) {
@@ -527,5 +533,32 @@ func TestCollectPermissionDenied(t *testing.T) {
 	// What was readable is still there.
 	if s.Systemd.Version != "252" || s.Zoneinfo.Timezone != "Europe/Paris" || len(s.Net.Listening) != 2 {
 		t.Errorf("readable facts lost: systemd %+v zoneinfo %+v listening %+v", s.Systemd, s.Zoneinfo, s.Net.Listening)
+	}
+}
+
+// TestProcNetLarge parses a /proc/net/tcp of a busy server, 200,000 connections (about 30 MB,
+// more than maxFile), streamed: the listeners among them are all found.
+func TestProcNetLarge(t *testing.T) {
+	const n = 200_000
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriter(pw)
+		fmt.Fprintln(w, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode")
+		for i := range n {
+			state := "01"
+			if i%50_000 == 0 {
+				state = "0A"
+			}
+			fmt.Fprintf(w, "%6d: 0100007F:%04X 0100007F:1F90 %s 00000000:00000000 00:00000000 00000000  1000        0 %d 1 0000000000000000 20 4 30 10 -1\n", i, 1024+i%60000, state, i)
+		}
+		w.Flush()
+		pw.Close()
+	}()
+	ports, err := parseProcNet("tcp", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ports) != n/50_000 {
+		t.Errorf("%d listeners, want %d: %v", len(ports), n/50_000, ports)
 	}
 }

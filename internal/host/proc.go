@@ -1,7 +1,9 @@
 package host
 
 import (
+	"bufio"
 	"encoding/hex"
+	"io"
 	"net/netip"
 	"path"
 	"slices"
@@ -314,20 +316,16 @@ func (c *collector) net() Net {
 	// The kernel builds these files by walking its socket hash tables, which costs
 	// milliseconds each even when few sockets exist: read the four at once.
 	protos := []string{"tcp", "tcp6", "udp", "udp6"}
-	files := make([][]byte, len(protos))
+	files := make([][]Port, len(protos))
 	var wg sync.WaitGroup
 	for i, proto := range protos {
 		wg.Add(1)
-		go func() { defer wg.Done(); files[i] = c.proc("/proc/net/" + proto) }()
+		go func() { defer wg.Done(); files[i] = c.procNet(proto) }()
 	}
 	wg.Wait()
 	seen := map[Port]bool{}
-	for i, proto := range protos {
-		b := files[i]
-		if b == nil {
-			continue
-		}
-		for _, p := range parseProcNet(proto, b) {
+	for _, ports := range files {
+		for _, p := range ports {
 			if !seen[p] {
 				seen[p] = true
 				n.Listening = append(n.Listening, p)
@@ -351,14 +349,17 @@ func (c *collector) net() Net {
 // sockets that are not connected (07, TCP_CLOSE, the state of a bound datagram socket).
 // Addresses are hex, in host byte order per 32-bit word (little-endian on the machines Go
 // services run on).
-func parseProcNet(proto string, b []byte) []Port {
+func parseProcNet(proto string, r io.Reader) ([]Port, error) {
 	want := "0A"
 	if strings.HasPrefix(proto, "udp") {
 		want = "07"
 	}
 	var out []Port
-	for i, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
+	// Streamed: a busy server's /proc/net/tcp holds a line per connection, tens of MB.
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for i := 0; sc.Scan(); i++ {
+		f := strings.Fields(sc.Text())
 		if i == 0 || len(f) < 4 || f[3] != want {
 			continue
 		}
@@ -380,5 +381,22 @@ func parseProcNet(proto string, b []byte) []Port {
 		addr, _ := netip.AddrFromSlice(raw)
 		out = append(out, Port{Proto: proto, Addr: addr.Unmap().String(), Port: int(pn)})
 	}
-	return out
+	return out, sc.Err()
+}
+
+// procNet reads the listening sockets of one /proc/net file; a note and nil when it cannot.
+func (c *collector) procNet(proto string) []Port {
+	p := "/proc/net/" + proto
+	f, err := c.fsys.Open(rel(p))
+	if err != nil {
+		c.note("%s: %v", p, plainError(err))
+		return nil
+	}
+	defer f.Close()
+	ports, err := parseProcNet(proto, f)
+	if err != nil {
+		c.note("%s: %v", p, plainError(err))
+		return nil
+	}
+	return ports
 }
