@@ -5,8 +5,11 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/script"
+	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
 
@@ -104,8 +107,84 @@ func runWorkingDirectory(p *rule.Pass) error {
 	}
 	for _, u := range p.Project.Units {
 		unitWorkingDirectory(p, u)
+		unitScriptDirectory(p, u)
 	}
+	imageScriptDirectory(p)
 	return nil
+}
+
+// imageScriptDirectory reports entrypoint scripts that run a program by a relative path (./app)
+// without a cd before it, where the image's working directory does not hold it but another
+// directory of the image does.
+func imageScriptDirectory(p *rule.Pass) {
+	for _, e := range entryFiles(p.Project) {
+		if e.Script == nil || !strings.HasPrefix(e.By, "ENTRYPOINT") && !strings.HasPrefix(e.By, "CMD") {
+			continue
+		}
+		wd, wdPos := e.t.Image.WorkingDir()
+		if wd == "" || unexpandable(e.t.Stage) {
+			continue
+		}
+		for _, c := range e.Script.Commands {
+			if !c.Relative() || c.Dir != "" {
+				continue
+			}
+			abs := path.Join(wd, c.Name)
+			if _, ok := e.t.Image.Paths[abs]; ok || provides(e.t, abs, false) != dockerfile.No {
+				continue
+			}
+			where, pos := fileNamed(e.t, path.Base(c.Name))
+			if where == "" {
+				continue
+			}
+			p.Report(rule.Finding{
+				Pos: c.Pos,
+				Message: fmt.Sprintf("%s runs %s relative to the working directory, which is %s (%s) when %s %s starts the script, but the image has no %s: the program is at %s (%s), so the script fails with \"%s: not found\"",
+					c.Pos.Short(), c.Name, wd, wdPos.Short(), e.Pos.Short(), e.By, abs, where, pos.Short(), c.Name),
+				Related: []rule.Related{{Pos: e.Pos, Message: e.By + " runs " + e.Path}, {Pos: pos, Message: "puts it at " + where}},
+				Symptom: c.Name + ": not found",
+			})
+		}
+	}
+}
+
+// unitScriptDirectory reports a script a unit without WorkingDirectory= runs (found by its name,
+// when exactly one script of the tree has it) that starts a program by a relative path without a
+// cd before it: systemd runs it in /.
+func unitScriptDirectory(p *rule.Pass, u *systemd.Unit) {
+	if u.Type != "service" || len(u.ExecStart) == 0 || u.WorkingDirectory != nil || u.Partial {
+		return
+	}
+	cmd := u.ExecStart[0]
+	target := cmd.Path
+	if shells[path.Base(cmd.Path)] && len(cmd.Args) > 0 {
+		target = cmd.Args[0]
+	}
+	var sc *script.Script
+	for _, s := range p.Project.Scripts {
+		if path.Base(s.Path) == path.Base(target) && path.Ext(target) != "" {
+			if sc != nil {
+				return
+			}
+			sc = s
+		}
+	}
+	if sc == nil {
+		return
+	}
+	for _, c := range sc.Commands {
+		if !c.Relative() || c.Dir != "" {
+			continue
+		}
+		p.Report(rule.Finding{
+			Pos: c.Pos,
+			Message: fmt.Sprintf("%s runs %s relative to the working directory, but unit %s (%s) starts the script without WorkingDirectory=, so the directory is / and the script fails with \"%s: not found\"",
+				c.Pos.Short(), c.Name, u.Name, cmd.Pos.Short(), c.Name),
+			Related: []rule.Related{{Pos: cmd.Pos, Message: "ExecStart runs " + target + " (" + sc.Path + ")"}},
+			Symptom: c.Name + ": not found",
+		})
+		return
+	}
 }
 
 // unitWorkingDirectory reports a service unit without WorkingDirectory= whose program reads
@@ -176,4 +255,20 @@ func unitSets(u *systemd.Unit, name string) bool {
 		}
 	}
 	return false
+}
+
+// fileNamed finds a file (not a directory) of the image with the given base name; the shortest
+// path wins.
+func fileNamed(t *Target, base string) (string, source.Pos) {
+	var best string
+	var pos source.Pos
+	for k, pi := range t.Image.Paths {
+		if pi.Dir || path.Base(k) != base {
+			continue
+		}
+		if best == "" || len(k) < len(best) || len(k) == len(best) && k < best {
+			best, pos = k, pi.Pos
+		}
+	}
+	return best, pos
 }
