@@ -44,7 +44,9 @@ a bare name up in its own fixed search path, not in $PATH.
     [Service]
     ExecStart=/usr/bin/server --config /etc/server/config.yaml
 
-**What shipshape checks.** A relative ExecStart path (./server, bin/server) is always reported.
+**What shipshape checks.** A relative ExecStart path (./server, bin/server) and an executable
+given through a variable (${APP_HOME}/bin/server: systemd substitutes variables in the arguments
+only) are always reported.
 An absolute path, or a bare name, is compared with where the repository's packaging installs a
 binary of that name (goreleaser nfpms bindir and contents, install/cp in Makefiles and scripts;
 /bin and /usr/bin are the same directory on merged-/usr systems). When nothing in the repository
@@ -87,7 +89,15 @@ func runExecStartMissing(p *rule.Pass) error {
 		}
 		for _, cmd := range u.ExecStart {
 			exe := cmd.Path
-			if exe == "" || strings.ContainsAny(exe, "%$@{}") {
+			if strings.Contains(exe, "$") && !strings.Contains(exe, "{{") {
+				p.Report(rule.Finding{
+					Pos: cmd.Pos,
+					Message: fmt.Sprintf("%s ExecStart of %s runs %q: systemd substitutes environment variables in the arguments only, never in the executable, which must be literal (Neither a valid executable name nor an absolute path), so the unit fails to load",
+						cmd.Pos.Short(), u.Name, exe),
+				})
+				continue
+			}
+			if exe == "" || strings.ContainsAny(exe, "%@{}") {
 				continue
 			}
 			if cmd.Relative() {
