@@ -100,9 +100,13 @@ func runWrongArch(p *rule.Pass) error {
 					"%s hard-codes GOARCH=%s for the go build at %s, but the image with %s is built for %s: those images run a %s binary and exit with %s",
 					v.Pos.Short(), v.Value, b.Build.Pos.Short(), b.Path, strings.Join(wrong, ", "), v.Value, exec)})
 			case onBuildPlatform:
-				undeclared := false
+				undeclared, declared := false, false
 				for _, ref := range b.PlatformRefs {
-					if ref.Declared || !strings.HasPrefix(ref.Name, "TARGET") {
+					if !strings.HasPrefix(ref.Name, "TARGET") {
+						continue
+					}
+					if ref.Declared {
+						declared = true // used some other way (go env -w GOARCH=$TARGETARCH, a script)
 						continue
 					}
 					undeclared = true
@@ -114,7 +118,7 @@ func runWrongArch(p *rule.Pass) error {
 							ref.Pos.Short(), ref.Name, ref.Name, builder.Base.Pos.Short(), builder.Base.PlatformRaw, b.Build.Pos.Short(), exec),
 					})
 				}
-				if undeclared || v.Origin != "default" || len(distinctArchs(plats)) < 2 {
+				if undeclared || declared || v.Origin != "default" || len(distinctArchs(plats)) < 2 {
 					continue
 				}
 				var related []rule.Related
