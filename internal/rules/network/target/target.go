@@ -461,19 +461,7 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 		t.Args, t.ArgsPos, t.ArgsKnown = nil, s.Entrypoint.Pos, s.Entrypoint.Words != nil
 		if len(s.Entrypoint.Words) > 0 {
 			t.Args = append([]string(nil), s.Entrypoint.Words[1:]...)
-			if p.Go != nil {
-				exe := s.Entrypoint.Words[0]
-				if t.Image != nil && len(t.Image.Binaries) > 0 {
-					t.Program = nil
-					for _, b := range t.Image.Binaries {
-						if b.Path == exe {
-							t.Program = programOfBuild(p.Go, t.File, b)
-						}
-					}
-				} else {
-					t.Program = ByName(p.Go, path.Base(exe))
-				}
-			}
+			t.Program = t.programAt(p.Go, s.Entrypoint.Words[0])
 		}
 	}
 	if s.Command != nil {
@@ -482,8 +470,8 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 		case s.Entrypoint == nil && t.Image != nil && t.Image.Entrypoint == nil:
 			// CMD was the whole command line: the override names the program.
 			t.Program, t.Args = nil, nil
-			if len(words) > 0 && p.Go != nil {
-				t.Program = ByName(p.Go, path.Base(words[0]))
+			if len(words) > 0 {
+				t.Program = t.programAt(p.Go, words[0])
 				t.Args = words[1:]
 			}
 		case s.Entrypoint == nil && t.Image != nil:
@@ -499,6 +487,30 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 		t.ArgsKnown = t.ArgsKnown && words != nil
 	}
 	return t
+}
+
+// programAt is the program an override of the image's command runs: the image's Go binary at
+// that path (relative paths against the working directory), else a program of that name.
+func (t *Target) programAt(g *gocode.Facts, exe string) *gocode.Program {
+	if g == nil || exe == "" || strings.Contains(exe, "$") {
+		return nil
+	}
+	if t.Image != nil {
+		abs := exe
+		if !path.IsAbs(abs) && strings.Contains(abs, "/") {
+			if wd, _ := t.Image.WorkingDir(); wd != "" {
+				abs = path.Join(wd, abs)
+			}
+		}
+		for _, b := range t.Image.Binaries {
+			if b.Path == abs {
+				if prog := programOfBuild(g, t.File, b); prog != nil {
+					return prog
+				}
+			}
+		}
+	}
+	return ByName(g, path.Base(exe))
 }
 
 func (t *Target) envFile(p *facts.Project, ef *compose.EnvFile) {
@@ -653,18 +665,8 @@ func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
 		words, ok := known(c.Command)
 		t.Program = nil
 		t.Args, t.ArgsPos, t.ArgsKnown = nil, c.Command[0].Pos, ok
-		if ok && p.Go != nil {
-			exe := words[0]
-			if t.Image != nil {
-				for _, b := range t.Image.Binaries {
-					if b.Path == exe {
-						t.Program = programOfBuild(p.Go, t.File, b)
-					}
-				}
-			}
-			if t.Program == nil {
-				t.Program = ByName(p.Go, path.Base(exe))
-			}
+		if ok {
+			t.Program = t.programAt(p.Go, words[0])
 			t.Args = words[1:]
 		}
 	}
@@ -673,8 +675,8 @@ func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
 		if len(c.Command) == 0 && t.Image != nil && t.Image.Entrypoint == nil {
 			// args replace CMD, which was the whole command line.
 			t.Program = nil
-			if ok && len(words) > 0 && p.Go != nil {
-				t.Program = ByName(p.Go, path.Base(words[0]))
+			if ok && len(words) > 0 {
+				t.Program = t.programAt(p.Go, words[0])
 				words = words[1:]
 			}
 			t.Args = words
