@@ -178,6 +178,7 @@ func RunImage(ctx context.Context, ref string, c Conditions, opt ImageOptions) (
 	deadline := start.Add(opt.Timeout)
 	var st containerState
 	var listen []string
+	var sk *sockets
 	procSeen := false
 	for res.Verdict == "" {
 		if err := ctx.Err(); err != nil {
@@ -196,10 +197,14 @@ func RunImage(ctx context.Context, ref string, c Conditions, opt ImageOptions) (
 			res.Verdict = Failed
 			continue
 		case st.Pid > 0:
-			if socks := readSockets(st.Pid); len(socks) > 0 {
-				procSeen = true
+			if sk == nil {
+				sk = newSockets(st.Pid)
+				defer sk.Close()
 			}
-			listen, _ = listening(st.Pid)
+			// A container's sockets are visible when the engine runs on this kernel (its
+			// network namespace has at least loopback's sockets once the service runs).
+			procSeen = procSeen || canSee(st.Pid)
+			listen = sk.listening(st.Pid)
 		}
 		switch {
 		case opt.Health != "":
@@ -231,8 +236,8 @@ func RunImage(ctx context.Context, ref string, c Conditions, opt ImageOptions) (
 		return res, nil
 	case Hung:
 		var conns []string
-		if st.Pid > 0 {
-			_, conns = listening(st.Pid)
+		if sk != nil {
+			conns = sk.connecting(st.Pid)
 		}
 		run(ctx, "kill", "--signal", "QUIT", id)
 		for end := time.Now().Add(quitWait); time.Now().Before(end); time.Sleep(5 * pollEvery) {

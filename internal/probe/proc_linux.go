@@ -187,10 +187,28 @@ func members(leader int) []int {
 	return out
 }
 
-// listening returns the addresses the process tree rooted at leader listens on, and the
-// connections it is opening or holds without an answer.
-func listening(leader int) (listen, connecting []string) {
-	socks := readSockets(leader)
+// listening returns the addresses the process tree rooted at leader listens on.
+func listening(leader int) []string {
+	sk := newSockets(leader)
+	defer sk.Close()
+	return sk.listening(leader)
+}
+
+// listening returns the addresses the process tree rooted at leader listens on.
+func (sk *sockets) listening(leader int) []string {
+	l, _ := treeSockets(leader, sk.list(1<<tcpListen))
+	return l
+}
+
+// connecting returns the connections the tree is opening (SYN_SENT) or holds open.
+func (sk *sockets) connecting(leader int) []string {
+	_, c := treeSockets(leader, sk.list(1<<tcpSynSent|1<<tcpEstablished))
+	return c
+}
+
+// treeSockets sorts the sockets the process tree rooted at leader holds into listening
+// addresses and connections being opened or held.
+func treeSockets(leader int, socks []socketEntry) (listen, connecting []string) {
 	if len(socks) == 0 {
 		return nil, nil
 	}
@@ -242,4 +260,11 @@ func holdsAny(socks []socketEntry, held map[uint64]bool) bool {
 		}
 	}
 	return false
+}
+
+// canSee says whether pid's process is on this kernel and its network namespace readable: a
+// container of a local engine, not one in a VM.
+func canSee(pid int) bool {
+	_, err := os.Stat(fmt.Sprintf("/proc/%d/net/tcp", pid))
+	return err == nil
 }

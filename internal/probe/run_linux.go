@@ -183,6 +183,8 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 		statusW.Close()
 	}
 	pid := cmd.Process.Pid
+	sk := newSockets(pid)
+	defer sk.Close()
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	defer func() {
@@ -235,7 +237,7 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 				tick.Reset(pollEvery)
 				fast = false
 			}
-			listen, _ = listening(pid)
+			listen = sk.listening(pid)
 			if opt.Progress != nil && now.Sub(lastProgress) >= 100*time.Millisecond {
 				lastProgress = now
 				opt.Progress(waiting, now.Sub(start))
@@ -250,7 +252,7 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	case Ready:
 		res.Addrs = listen
 	case Hung:
-		l, conns := listening(pid)
+		l, conns := sk.listening(pid), sk.connecting(pid)
 		if opt.Port > 0 && len(l) > 0 {
 			res.Notes = append(res.Notes, fmt.Sprintf("listens on %v, not on :%d", l, opt.Port))
 		}

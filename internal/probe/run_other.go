@@ -18,9 +18,13 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	return nil, errLinuxOnly
 }
 
-func readSockets(pid int) []socketEntry { return nil }
+type sockets struct{}
 
-func listening(pid int) (listen, connecting []string) { return nil, nil }
+func newSockets(pid int) *sockets               { return &sockets{} }
+func (*sockets) Close()                         {}
+func (*sockets) listening(leader int) []string  { return nil }
+func (*sockets) connecting(leader int) []string { return nil }
+func canSee(pid int) bool                       { return false }
 
 func ready(listen []string, port int) bool { return false }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -255,5 +256,52 @@ func TestNoFileLimit(t *testing.T) {
 	res := probe(t, []string{fixture(t, "works")}, Conditions{NoFile: 3}, Options{})
 	if res.Verdict != Failed || !strings.Contains(string(res.Tail), "too many open files") {
 		t.Errorf("%s, want too many open files", res.Summary())
+	}
+}
+
+func TestSockDiagAgreesWithProc(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ln6, err := net.Listen("tcp6", "[::1]:0")
+	if err == nil {
+		defer ln6.Close()
+	}
+	addr := blackhole(t)
+	go net.DialTimeout("tcp", addr, 2*time.Second)
+	time.Sleep(50 * time.Millisecond)
+	sk := newSockets(os.Getpid())
+	defer sk.Close()
+	if sk.fd < 0 {
+		t.Skip("no NETLINK_SOCK_DIAG here")
+	}
+	states := uint32(1<<tcpListen | 1<<tcpSynSent | 1<<tcpEstablished)
+	key := func(es []socketEntry) map[socketEntry]bool {
+		m := map[socketEntry]bool{}
+		for _, e := range es {
+			if states&(1<<uint(e.state)) != 0 {
+				m[e] = true
+			}
+		}
+		return m
+	}
+	diag, proc := key(sk.list(states)), key(readSockets(os.Getpid()))
+	for e := range proc {
+		if !diag[e] {
+			t.Errorf("/proc has %+v, sock_diag does not", e)
+		}
+	}
+	for e := range diag {
+		if !proc[e] {
+			t.Errorf("sock_diag has %+v, /proc does not", e)
+		}
+	}
+	if l := sk.listening(os.Getpid()); !slices.Contains(l, ln.Addr().String()) {
+		t.Errorf("listening %v lacks %s", l, ln.Addr())
+	}
+	if c := sk.connecting(os.Getpid()); !slices.ContainsFunc(c, func(s string) bool { return strings.HasPrefix(s, addr+" (SYN_SENT") }) {
+		t.Errorf("connecting %v lacks %s in SYN_SENT", c, addr)
 	}
 }
