@@ -85,13 +85,19 @@ func runListenLoopback(p *rule.Pass) error {
 			}
 			var on []string
 			var rel []rule.Related
-			// In a pod with sidecars a loopback listener may be the upstream of a proxy in the
-			// same network namespace: only ports that Services or probes reach count there.
-			sidecars := t.Kind == target.Kubernetes && len(t.Object.Workload.Containers) > 1
+			// In a pod, a containerPort alone routes nothing (kubectl port-forward even connects
+			// to the pod's loopback), and with sidecars a loopback listener may be the upstream
+			// of a proxy in the same network namespace: only ports that Services or probes reach
+			// count there.
+			sidecars := t.Kind == target.Kubernetes
 			for _, d := range decl {
-				if d.has(l.Port) && (d.Routes || !sidecars) {
+				if d.has(l.Port) && (d.Routes || len(d.Via) > 0 || !sidecars) {
 					on = append(on, d.Pos.Short()+" "+d.What)
 					rel = append(rel, rule.Related{Pos: d.Pos, Message: d.What + " for " + t.Name})
+					for _, v := range d.Via {
+						on = append(on, v.Pos.Short()+" "+v.Message)
+						rel = append(rel, v)
+					}
 				}
 			}
 			if len(on) == 0 && (!allLoop || len(decl) == 0 || sidecars) {
