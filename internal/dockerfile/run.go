@@ -22,9 +22,23 @@ type Run struct {
 	UsersAdded []*UserAdd
 	// UpdateCACerts is the position of `update-ca-certificates`, zero when absent.
 	UpdateCACerts source.Pos
+	// Mounts are the RUN --mount flags, as BuildKit parses them.
+	Mounts []*Mount
 	// Unparsed is true when the shell script could not be parsed (a note says why); the lists
 	// above are then empty or partial.
 	Unparsed bool
+}
+
+// Mount is one RUN --mount: what is visible at Target while the command runs, without a COPY.
+type Mount struct {
+	// Type is bind (BuildKit's default), cache, tmpfs, secret or ssh.
+	Type string
+	// From is the stage or image a bind or cache mount reads; empty for the build context.
+	From string
+	// Source is the path inside From or the build context ("." when not given).
+	Source string
+	// Target is the absolute mount point, resolved against the WORKDIR in effect.
+	Target string
 }
 
 // Value is a variable's value in a command's environment and where it was set.

@@ -91,6 +91,21 @@ var heredocOnly = regexp.MustCompile(`^<<-?\s*["']?([A-Za-z0-9_]+)["']?\s*$`)
 
 func (p *fileParser) run(ss *stageState, c *instructions.RunCommand, n *parser.Node, pos source.Pos) *Run {
 	r := &Run{Pos: pos, Workdir: ss.workdir, Exec: !c.PrependShell}
+	// BuildKit defers the mount flags' values until the command is expanded with the stage's
+	// ARG and ENV values, as its LLB converter does.
+	if err := c.Expand(func(w string) (string, error) { v, _ := p.expand(w, ss.vars); return v, nil }); err != nil {
+		p.note(pos.Line, "RUN --mount: %v", err)
+	}
+	for _, mt := range instructions.GetMounts(c) {
+		src, dst := mt.Source, mt.Target
+		if src == "" {
+			src = "."
+		}
+		if dst != "" && !path.IsAbs(dst) {
+			dst = path.Join(ss.workdir, dst)
+		}
+		r.Mounts = append(r.Mounts, &Mount{Type: string(mt.Type), From: mt.From, Source: path.Clean(src), Target: path.Clean(dst)})
+	}
 	m := &lineMap{file: p.f.Path, line: n.StartLine}
 	var script string
 	switch {

@@ -170,3 +170,30 @@ func TestContinues(t *testing.T) {
 		}
 	}
 }
+
+func TestRunMounts(t *testing.T) {
+	df := "FROM golang:1.22 AS build\n" +
+		"WORKDIR /src\n" +
+		"RUN --mount=type=cache,target=/root/.cache/go-build \\\n" +
+		"    --mount=type=bind,target=. \\\n" +
+		"    --mount=type=bind,source=go.sum,target=go.sum \\\n" +
+		"    --mount=from=tools,source=/bin/x,target=/usr/bin/x \\\n" +
+		"    go build -o /out/app .\n"
+	f := Parse("Dockerfile", []byte(df))
+	if f.ParseError != nil {
+		t.Fatal(f.ParseError)
+	}
+	var got []Mount
+	for _, m := range f.Stages[0].Runs[0].Mounts {
+		got = append(got, *m)
+	}
+	want := []Mount{
+		{Type: "cache", Source: ".", Target: "/root/.cache/go-build"},
+		{Type: "bind", Source: ".", Target: "/src"},
+		{Type: "bind", Source: "go.sum", Target: "/src/go.sum"},
+		{Type: "bind", From: "tools", Source: "/bin/x", Target: "/usr/bin/x"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mounts (-want +got):\n%s", diff)
+	}
+}

@@ -339,7 +339,7 @@ func (fl *flow) moduleAt(g *gocode.Facts, cmd *goCmd) (*gocode.Module, string) {
 	}
 	// RUN --mount=type=bind,source=go.mod,target=go.mod (docker init's pattern), or a mount of
 	// the whole context.
-	for _, bm := range bindMounts(fl.tree, fl.file, cmd.run) {
+	for _, bm := range bindMounts(cmd.run) {
 		for dir := cmd.workdir; ; dir = path.Dir(dir) {
 			want := path.Join(dir, "go.mod")
 			src := ""
@@ -364,7 +364,7 @@ func (fl *flow) moduleAt(g *gocode.Facts, cmd *goCmd) (*gocode.Module, string) {
 
 // mounted says whether a bind mount of cmd's RUN shows a context file at dest.
 func (fl *flow) mounted(cmd *goCmd, dest string) bool {
-	for _, bm := range bindMounts(fl.tree, fl.file, cmd.run) {
+	for _, bm := range bindMounts(cmd.run) {
 		if dest == bm.Target || strings.HasPrefix(dest, bm.Target+"/") && bm.Source != "go.mod" && bm.Source != "go.sum" {
 			return true
 		}

@@ -1,9 +1,7 @@
 package container
 
 import (
-	"bytes"
 	"path"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -117,7 +115,7 @@ func programOf(t *tree.Tree, g *gocode.Facts, f *dockerfile.File, b *dockerfile.
 	}
 	dir = path.Clean(dir)
 	if r := runOf(b.Stage, b.Build); r != nil {
-		if treeDir, ok := contextDirAt(bindMounts(t, f, r), f.Context, dir); ok {
+		if treeDir, ok := contextDirAt(bindMounts(r), f.Context, dir); ok {
 			for _, p := range g.Programs {
 				if p.Dir == treeDir {
 					return p
@@ -181,59 +179,15 @@ type bindMount struct {
 	Source, Target string
 }
 
-// mountRE finds the --mount flags of a RUN instruction.
-var mountRE = regexp.MustCompile(`--mount=([^\s\\]+)`)
-
-// bindMounts lists the context bind mounts of a RUN. The dockerfile facts do not record RUN
-// mounts, so they are read from the instruction's own lines (up to the end of its
-// continuations): only --mount flags of type bind (BuildKit's default type) without from=.
-func bindMounts(t *tree.Tree, f *dockerfile.File, r *dockerfile.Run) []bindMount {
-	if t == nil || r.Pos.Line < 1 {
-		return nil
-	}
-	tf := t.Get(f.Path)
-	if tf == nil {
-		return nil
-	}
-	data, err := t.Read(tf)
-	if err != nil {
-		return nil
-	}
-	lines := bytes.Split(data, []byte("\n"))
-	var text []byte
-	for i := r.Pos.Line - 1; i >= 0 && i < len(lines) && i < r.Pos.Line+50; i++ {
-		l := bytes.TrimRight(lines[i], "\r \t")
-		if i > r.Pos.Line-1 && bytes.HasPrefix(bytes.TrimSpace(l), []byte("#")) {
-			continue // a comment line inside the continuation, which BuildKit drops
-		}
-		text = append(append(text, l...), ' ')
-		if !bytes.HasSuffix(l, []byte("\\")) {
-			break
-		}
-	}
+// bindMounts lists the build-context bind mounts of a RUN (bind is BuildKit's default type; a
+// mount with from= reads another stage or image, not the context).
+func bindMounts(r *dockerfile.Run) []bindMount {
 	var out []bindMount
-	for _, m := range mountRE.FindAllSubmatch(text, -1) {
-		kind, src, dst, from := "bind", ".", "", ""
-		for _, kv := range strings.Split(strings.Trim(string(m[1]), `"'`), ",") {
-			k, v, _ := strings.Cut(kv, "=")
-			switch k {
-			case "type":
-				kind = v
-			case "source", "src":
-				src = v
-			case "target", "dst", "destination":
-				dst = v
-			case "from":
-				from = v
-			}
-		}
-		if kind != "bind" || from != "" || dst == "" || strings.Contains(src+dst, "$") {
+	for _, m := range r.Mounts {
+		if m.Type != "bind" || m.From != "" || m.Target == "." || strings.Contains(m.Source+m.Target, "$") {
 			continue
 		}
-		if !path.IsAbs(dst) {
-			dst = path.Join(r.Workdir, dst)
-		}
-		out = append(out, bindMount{Source: path.Clean(src), Target: path.Clean(dst)})
+		out = append(out, bindMount{Source: m.Source, Target: m.Target})
 	}
 	return out
 }
