@@ -11,6 +11,7 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/script"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -150,6 +151,9 @@ func missingFiles(p *facts.Project) []missing {
 			continue
 		}
 		rs := runners(p, ts, t)
+		if !startsInWorkdir(p, t, rs) {
+			continue
+		}
 		for _, f := range g.Files {
 			if !bin.Program.Reaches(f.Pkg) || f.Unresolved || f.Path == "" || f.Absolute || f.Write || f.Optional ||
 				strings.HasPrefix(f.Call, "viper.") || strings.HasPrefix(f.Call, "godotenv.") {
@@ -385,4 +389,36 @@ func findElsewhere(t *Target, rel string, glob bool) (string, source.Pos) {
 		}
 	}
 	return best, pos
+}
+
+// startsInWorkdir says whether the program starts in the image's working directory: the image
+// runs it directly (or through a script that never changes directory), and no deployment that
+// runs the image sets another working directory.
+func startsInWorkdir(p *facts.Project, t *Target, rs []*runner) bool {
+	for _, r := range rs {
+		if _, _, how := r.workingDir(t.Image); how != "WORKDIR" {
+			return false
+		}
+	}
+	exe, _ := executable(t.Image)
+	if exe == "" {
+		return false
+	}
+	if isBinaryPath(t, exe) {
+		return true
+	}
+	pi, ok := t.Image.Paths[exe]
+	if !ok || pi.Src == "" {
+		return false
+	}
+	sc, _ := script.ParseFile(p.Tree, pi.Src)
+	if sc == nil || sc.Dialect == "" {
+		return false
+	}
+	for _, c := range sc.Commands {
+		if c.Name == "cd" || c.Name == "pushd" || c.Dir != "" {
+			return false
+		}
+	}
+	return true
 }
