@@ -12,10 +12,13 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/shipshape-dev/shipshape/internal/explain"
 )
@@ -147,7 +150,11 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 		}
 		cmd.WaitDelay = 500 * time.Millisecond
 		start = time.Now()
-		if err := cmd.Start(); err != nil {
+		startIn := cmd.Start
+		if spec.LoopbackUp {
+			startIn = func() error { return startInNewNetns(cmd) }
+		}
+		if err := startIn(); err != nil {
 			res.Verdict, res.SetupError = Failed, startError(err, spec.Dir)
 			res.Elapsed = time.Since(start)
 			return res, nil
@@ -368,11 +375,10 @@ func withWhy(why map[string]string, k, v string) map[string]string {
 	return out
 }
 
-// direct says whether exec.Cmd alone can establish the conditions: no mounts, no network
-// namespace, no rlimit, the umask this process has, and no cgroup but a v2 one (joined with
+// direct says whether exec.Cmd alone can establish the conditions: no mounts, no rlimit, the umask this process has, and no cgroup but a v2 one (joined with
 // CLONE_INTO_CGROUP).
 func direct(s helperSpec, g *group) bool {
-	if s.ReadOnly || s.LoopbackUp || s.NoFile > 0 || g.v1mem {
+	if s.ReadOnly || s.NoFile > 0 || g.v1mem {
 		return false
 	}
 	if len(g.procs) > 1 || len(g.procs) == 1 && g.v2 == "" {
@@ -389,4 +395,42 @@ func startError(err error, dir string) string {
 		return fmt.Sprintf("changing to the working directory %s: %v", dir, pe.Err)
 	}
 	return err.Error()
+}
+
+// errNetns marks a failure to prepare the network namespace, which is probe's, not the
+// service's.
+var errNetns = errors.New("preparing a network namespace")
+
+// startInNewNetns starts cmd in a new network namespace with loopback up: the namespace is
+// made on a locked thread, which the child, forked from that thread, inherits. The thread
+// returns to this process's namespace afterwards, or, if it cannot, stays locked so that the
+// runtime ends it with the goroutine.
+func startInNewNetns(cmd *exec.Cmd) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		self, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("%w: %v", errNetns, err)
+			return
+		}
+		defer self.Close()
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("%w: %v", errNetns, err)
+			return
+		}
+		err = loopbackUp()
+		if err == nil {
+			err = cmd.Start()
+		} else {
+			err = fmt.Errorf("%w: bringing up loopback: %v", errNetns, err)
+		}
+		if unix.Setns(int(self.Fd()), unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
+		errc <- err
+	}()
+	return <-errc
 }
