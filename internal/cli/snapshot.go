@@ -22,13 +22,14 @@ func newSnapshotCmd(e *env) *cobra.Command {
 		Long: `snapshot prints a versioned JSON document of this host or container: OS, kernel, arch,
 libc, dynamic loaders, CA bundle, zoneinfo, users and groups, limits, cgroup limits, container,
 ports, read-only mounts, /tmp, DNS, environment variable names, systemd and the Go toolchain.
-Compare two with shipshape diff.
+Compare two with shipshape diff. It runs nothing and writes nothing but its output.
 
-Environment values are not written, except for harmless names (PATH, TZ, LANG, LC_*, HOME,
-GOMAXPROCS, GOMEMLIMIT, GOGC, GODEBUG, GIN_MODE, the Go toolchain variables, …; see
-host.AllowedEnv). Every other variable appears as "set" or "empty"; with --key (or ` + snapshotKeyEnv + `)
-it also gets an HMAC-SHA256 digest under that key, so that snapshots taken with the same key
-show which values differ without showing them.`,
+Environment values are never written, except for these harmless names:
+` + wrapWords(append(append([]string{}, host.AllowedEnv...), "LC_*"), 96) + `
+Every other variable appears as "set" or "empty"; with a key (--key, or better
+$` + snapshotKeyEnv + `, which ps does not show) it also gets an HMAC-SHA256 digest of its value
+under that key, so that snapshots taken with the same key show which values differ without
+showing them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if key == "" {
@@ -71,4 +72,25 @@ show which values differ without showing them.`,
 	cmd.Flags().StringVar(&key, "key", "", "key for HMAC-SHA256 digests of environment values (default $"+snapshotKeyEnv+")")
 	cmd.Flags().StringVar(&root, "root", "", "read files from this directory as the root (a flattened image rootfs, or the node's / mounted in a pod); uname, ids, limits and /proc/self stay this process's, and /tmp's writability is unknown")
 	return cmd
+}
+
+// wrapWords joins words with ", " into lines of at most width columns.
+func wrapWords(words []string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range words {
+		if i < len(words)-1 {
+			w += ","
+		}
+		if line > 0 && line+1+len(w) > width {
+			b.WriteString("\n")
+			line = 0
+		} else if line > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String()
 }
