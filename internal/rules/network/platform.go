@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // procLine is a Procfile entry as Heroku reads it (https://devcenter.heroku.com/articles/procfile):
@@ -87,6 +89,99 @@ func webProcess(p *rule.Pass, g *gocode.Facts, pos source.Pos, cmd string) {
 		Pos: pos,
 		Message: fmt.Sprintf("%s the web process runs %s, which listens on %s and never reads $PORT: the platform assigns the port in $PORT and routes only there, so the process is killed at boot (Error R10 (Boot timeout) -> Web process failed to bind to $PORT)",
 			pos.Short(), prog.Name, strings.Join(where, " and ")),
+		Related: related,
+	})
+}
+
+// cloudRunDeploy finds `gcloud run deploy` commands with their continuation lines.
+var cloudRunDeploy = regexp.MustCompile(`gcloud\s+(?:(?:alpha|beta)\s+)?run\s+deploy\b(?:[^\n\\]|\\\r?\n|\\.)*`)
+
+// cloudRun reports programs deployed to Cloud Run that listen on a fixed port other than the
+// one Cloud Run sends requests to: $PORT, 8080 unless --port says otherwise.
+func cloudRun(p *rule.Pass) {
+	t, g := p.Project.Tree, p.Project.Go
+	if t == nil || g == nil {
+		return
+	}
+	deployed := target.Deployed(g)
+	for _, f := range t.Files {
+		base := path.Base(f.Path)
+		script := f.Kind == tree.YAML || f.Kind == tree.Shell || base == "Makefile" || base == "GNUmakefile" || strings.HasSuffix(base, ".mk")
+		if !script || f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") {
+			continue
+		}
+		b, err := t.Read(f)
+		if err != nil || bytes.IndexByte(b, 0) >= 0 || !bytes.Contains(b, []byte("gcloud")) {
+			continue
+		}
+		for _, m := range cloudRunDeploy.FindAllIndex(b, -1) {
+			cmd := strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(string(b[m[0]:m[1]]))
+			pos := source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:m[0]], []byte("\n"))}
+			words := strings.Fields(cmd)
+			port, image := "8080", ""
+			for i, w := range words {
+				val := func(flag string) (string, bool) {
+					if strings.HasPrefix(w, flag+"=") {
+						return strings.Trim(w[len(flag)+1:], `"'`), true
+					}
+					if w == flag && i+1 < len(words) {
+						return strings.Trim(words[i+1], `"'`), true
+					}
+					return "", false
+				}
+				if v, ok := val("--port"); ok {
+					port = v
+				}
+				if v, ok := val("--image"); ok {
+					image = v
+				}
+				if strings.HasPrefix(w, "--args") || strings.HasPrefix(w, "--command") || strings.HasPrefix(w, "--set-env-vars") || strings.HasPrefix(w, "--env-vars-file") || strings.HasPrefix(w, "--update-env-vars") {
+					port = "" // the command line or environment may move the port
+				}
+			}
+			want, err := strconv.Atoi(port)
+			if err != nil {
+				continue
+			}
+			var prog *gocode.Program
+			if image != "" {
+				prog = target.ByName(g, target.RefName(image))
+			}
+			if prog == nil && len(deployed) == 1 {
+				prog = deployed[0] // the repository's one program, built from --source or pushed
+			}
+			if prog == nil {
+				continue
+			}
+			cloudRunListeners(p, g, prog, pos, want)
+		}
+	}
+}
+
+func cloudRunListeners(p *rule.Pass, g *gocode.Facts, prog *gocode.Program, pos source.Pos, want int) {
+	var fixed []*gocode.Listener
+	for _, l := range g.Listeners {
+		if !prog.Reaches(l.Pkg) {
+			continue
+		}
+		if l.Unresolved || l.PortFromEnv != "" || l.Flag != "" || l.Port == 0 || l.Port == want {
+			return // $PORT, a flag, something unknown, or the right port
+		}
+		fixed = append(fixed, l)
+	}
+	if len(fixed) == 0 {
+		return
+	}
+	var where []string
+	var related []rule.Related
+	for _, l := range fixed {
+		where = append(where, fmt.Sprintf("%d (%s %s)", l.Port, l.Pos.Short(), l.Via))
+		related = append(related, rule.Related{Pos: l.Pos, Message: fmt.Sprintf("%s listens on the fixed port %d", l.Via, l.Port)})
+	}
+	p.Report(rule.Finding{
+		Pos: pos,
+		Message: fmt.Sprintf("%s deploys %s to Cloud Run, which sets PORT=%d and sends requests and its startup probe there, but %s listens on %s and never reads $PORT: the revision fails to start (the container did not listen on the port defined by PORT=%d)",
+			pos.Short(), prog.Name, want, prog.Name, strings.Join(where, " and "), want),
 		Related: related,
 	})
 }

@@ -46,7 +46,9 @@ environment and env_file, container env) or leaves at the code's default. Then E
 compose expose and containerPort are reported when none of them names a listening port, and
 compose ports targets, Service targetPorts (by number, or by name through the containerPort)
 and probe ports when nothing listens there. A web process in a Procfile whose program listens
-on a fixed port and never reads $PORT is reported too. Values from envFrom, EnvironmentFile=,
+on a fixed port and never reads $PORT is reported too, and so is a program that a gcloud run
+deploy command ships to Cloud Run while it listens on a fixed port other than --port (8080 by
+default). Values from envFrom, EnvironmentFile=,
 templates or $(VAR) make the port unknown, and nothing is said.`,
 	Fix:     "Make the listen port, EXPOSE, compose ports, containerPort, Service targetPort, probes and $PORT agree (read the port from one setting).",
 	Symptom: "connect: connection refused",
@@ -119,6 +121,7 @@ func runPortMismatch(p *rule.Pass) error {
 		}
 	}
 	portPlatforms(p)
+	cloudRun(p)
 	return nil
 }
 
