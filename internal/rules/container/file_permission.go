@@ -156,6 +156,9 @@ func readOnlyRoot(p *rule.Pass, t *Target, b *Bin, r *runner) {
 		return
 	}
 	wd, _, _ := r.workingDir(t.Image)
+	if !startsInWorkdir(p.Project, t, nil) {
+		wd = "" // relative paths are resolved elsewhere: judge absolute ones only
+	}
 	tmpdir := ""
 	if v, ok := t.Image.Env["TMPDIR"]; ok {
 		tmpdir = v.Value
@@ -234,6 +237,9 @@ func nonRootImage(p *rule.Pass, t *Target, b *Bin, rs []*runner) {
 		uid = im.User.UID
 	}
 	wd, _ := im.WorkingDir()
+	if !startsInWorkdir(p.Project, t, rs) {
+		wd = ""
+	}
 	tmpdir := ""
 	if v, ok := im.Env["TMPDIR"]; ok {
 		tmpdir = v.Value
