@@ -114,10 +114,8 @@ func Choose(p *facts.Project, prog *gocode.Program, opt Options) (*Settings, err
 		opt.Stat = os.Stat
 	}
 	s := &Settings{Program: prog, Link: Static, VCS: "false"}
-	if p.Tree != nil {
-		if _, err := opt.Stat(filepath.Join(p.Tree.Root, ".git")); err == nil {
-			s.VCS = "auto"
-		}
+	if p.Tree != nil && inGit(p.Tree.Root, opt.Stat) {
+		s.VCS = "auto"
 	}
 	s.Cgo = CgoReasons(p.Go, prog)
 	if v, err := FindVersionVar(p, prog); err == nil && v != "" {
@@ -242,4 +240,22 @@ func NeedsCA(f *gocode.Facts, prog *gocode.Program) bool {
 		}
 	}
 	return false
+}
+
+// inGit says whether dir or a parent holds .git (go build stamps VCS information then).
+func inGit(dir string, stat func(string) (os.FileInfo, error)) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		if _, err := stat(filepath.Join(abs, ".git")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return false
+		}
+		abs = parent
+	}
 }

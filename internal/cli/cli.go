@@ -108,6 +108,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable 
 		newDiffCmd,
 		newVersionCmd,
 		newGenCmd,
+		newBuildCmd,
 	} {
 		root.AddCommand(add(e))
 	}
