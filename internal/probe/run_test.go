@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -303,5 +304,55 @@ func TestSockDiagAgreesWithProc(t *testing.T) {
 	}
 	if c := sk.connecting(os.Getpid()); !slices.ContainsFunc(c, func(s string) bool { return strings.HasPrefix(s, addr+" (SYN_SENT") }) {
 		t.Errorf("connecting %v lacks %s in SYN_SENT", c, addr)
+	}
+}
+
+// syncBuffer is an Options.Output the test reads after the probe.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestUmaskLimitsAndEnvironmentApplied(t *testing.T) {
+	// A shell reports what it was given, then becomes the service.
+	umask := 0o077
+	for _, tc := range []struct {
+		name string
+		c    Conditions
+		opt  Options
+		want []string
+	}{
+		{"helper", Conditions{Umask: &umask, NoFile: 256, Env: []string{"A=1"}}, Options{},
+			[]string{"umask=0077", "nofile=256", "env=A=1,PATH=" + DefaultPath, "tty=no", "stdin=eof"}},
+		{"direct", Conditions{Env: []string{"PATH=/bin:/usr/bin"}}, Options{Isolated: true},
+			[]string{"umask=0022", "env=PATH=/bin:/usr/bin", "tty=no", "stdin=eof"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out syncBuffer
+			tc.opt.Output = &out
+			script := `echo "umask=$(umask)"; echo "nofile=$(ulimit -n)"; echo "env=$(env | grep -v '^PWD=\|^SHLVL=\|^_=' | sort | paste -sd, -)"; ` +
+				`if [ -t 0 ] || [ -t 1 ]; then echo tty=yes; else echo tty=no; fi; if read -r x; then echo stdin=data; else echo stdin=eof; fi; exec "$0"`
+			res := probe(t, []string{"/bin/sh", "-c", script, fixture(t, "works")}, tc.c, tc.opt)
+			if res.Verdict != Ready {
+				t.Fatalf("%s", res.Summary())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w+"\n") {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
 	}
 }
