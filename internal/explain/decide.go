@@ -28,6 +28,21 @@ func newFacts() *facts {
 	return &facts{m: map[string]*agg{}, onLine: map[int]map[string]bool{}}
 }
 
+// push counts n occurrences and keeps o as a sample: the first maxSamples/2 stay, the later
+// ones slide through the second half.
+func (a *agg) push(o obs, n int) {
+	a.n += n
+	half := maxSamples / 2
+	if len(a.samples) < maxSamples {
+		a.samples = append(a.samples, o)
+		return
+	}
+	copy(a.samples[half:], a.samples[half+1:])
+	a.samples[maxSamples-1] = o
+}
+
+// add files one observation, in line order. Goroutine headers and dial frames are followed to
+// tell when the main goroutine (1) is blocked dialing.
 func (f *facts) add(o obs) {
 	if o.fact == "goroutine" {
 		f.curG = o.params["gid"]
@@ -43,15 +58,21 @@ func (f *facts) add(o obs) {
 		a = &agg{}
 		f.m[o.fact] = a
 	}
-	a.n++
-	half := maxSamples / 2
-	if len(a.samples) < maxSamples {
-		a.samples = append(a.samples, o)
-	} else {
-		// Keep the first half, slide the second.
-		copy(a.samples[half:], a.samples[half+1:])
-		a.samples[maxSamples-1] = o
+	a.push(o, 1)
+}
+
+// merge files a chunk's aggregate of one fact, chunks in input order: its samples keep the
+// first-and-last shape, its count adds.
+func (f *facts) merge(name string, c *agg) {
+	a := f.m[name]
+	if a == nil {
+		a = &agg{}
+		f.m[name] = a
 	}
+	for _, o := range c.samples {
+		a.push(o, 0)
+	}
+	a.n += c.n
 }
 
 // index records, for every sampled line, the facts seen on it (lineHas reads it). Facts that

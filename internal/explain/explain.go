@@ -121,8 +121,16 @@ func Explain(r io.Reader, opt Options) (*Result, error) {
 	f := newFacts()
 	var suspects []obs
 	lines, read, truncated, err := s.run(br, workers, func(cr chunkResult) {
-		for _, o := range cr.obs {
+		for _, o := range cr.ordered {
 			f.add(o)
+		}
+		names := make([]string, 0, len(cr.facts))
+		for name := range cr.facts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			f.merge(name, cr.facts[name])
 		}
 		for _, o := range cr.suspects {
 			suspects = keepSuspect(suspects, o)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand"
 	"path/filepath"
@@ -284,8 +285,9 @@ func FuzzLine(f *testing.F) {
 		if len(l.msg) > len(l.raw)+len(b) && !strings.HasPrefix(l.raw, "{") {
 			t.Fatalf("message longer than the line: %q", l.msg)
 		}
-		var res chunkResult
-		s.matchLine(&res, 1, b, allLiterals(s))
+		res := chunkResult{facts: map[string]*agg{}}
+		s.matchLine(&res, 1, b, allLiterals(s), nil)
+		s.matchLine(&res, 2, b, allLiterals(s), &lineCache{m: map[string][]obs{}})
 		_ = detectFormat(b)
 		low := make([]byte, len(b))
 		lowerASCII(low, b)
@@ -398,5 +400,25 @@ func TestUTF16(t *testing.T) {
 		if top(res) != "SS2003" || res.Diagnoses[0].Evidence[0].Line != 2 {
 			t.Errorf("%s: %+v", enc.name, res.Diagnoses)
 		}
+	}
+}
+
+// TestRepeatedFailure runs one failure repeated over many chunks: the evidence keeps the first
+// and the last occurrences (the workers aggregate per fact, so memory does not grow with the
+// repetitions, and the message cache answers the repeats).
+func TestRepeatedFailure(t *testing.T) {
+	var b strings.Builder
+	n := 0
+	for b.Len() < 3*chunkSize {
+		n++
+		fmt.Fprintf(&b, "2024-01-01T00:00:%02dZ level=error msg=\"dial tcp 10.0.0.1:5432: connect: connection refused\"\n", n%60)
+	}
+	res := explainString(t, b.String(), 2)
+	if top(res) != "SS7002" {
+		t.Fatalf("top %q", top(res))
+	}
+	ev := res.Diagnoses[0].Evidence
+	if len(ev) > 5 || ev[0].Line != 1 || ev[len(ev)-1].Line != n {
+		t.Fatalf("evidence lines %+v, want the first (1) and the last (%d) among at most 5", ev, n)
 	}
 }

@@ -23,42 +23,84 @@ type line struct {
 }
 
 // prefixes are stripped from the start of a line, repeatedly, in this order. Each is anchored
-// and cheap; none can match an empty string.
+// and cannot match an empty string; quick is a cheap test of the first bytes that must pass
+// before the regexp runs (candidate lines are stripped many times in repetitive logs).
 var prefixes = []struct {
 	re     *regexp.Regexp
 	source string
+	quick  func(string) bool
 }{
 	// kubectl logs --prefix: [pod/name/container]
-	{regexp.MustCompile(`^\[pod/[^\]]+\] `), "kubectl"},
+	{regexp.MustCompile(`^\[pod/[^\]]+\] `), "kubectl", startsWith("[pod/")},
 	// RFC 3339 / ISO 8601 timestamps (docker logs -t, GitHub Actions, journal short-iso).
-	{regexp.MustCompile(`^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?: [A-Z]{3,4})?\s+`), ""},
+	{regexp.MustCompile(`^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?: [A-Z]{3,4})?\s+`), "", digitAt(4, '-')},
 	// Go's log package: 2009/11/10 23:00:00.000000
-	{regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?\s+`), ""},
+	{regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?\s+`), "", digitAt(4, '/')},
 	// syslog and journalctl short format: "Mar 14 16:21:33 host unit[pid]: " (any month
 	// spelling, for localised logs).
-	{regexp.MustCompile(`^\p{L}{3,5}\.? +\d{1,2} \d\d:\d\d:\d\d \S+ (?P<unit>[^\s:\[]+)(?:\[\d+\])?: `), "journal"},
+	{regexp.MustCompile(`^\p{L}{3,5}\.? +\d{1,2} \d\d:\d\d:\d\d \S+ (?P<unit>[^\s:\[]+)(?:\[\d+\])?: `), "journal", letterFirst},
 	// journal lines without the date (pasted from the middle of systemctl status).
-	{regexp.MustCompile(`^\S+ (?P<unit>systemd|kernel)(?:\[\d+\])?: `), "journal"},
+	{regexp.MustCompile(`^\S+ (?P<unit>systemd|kernel)(?:\[\d+\])?: `), "journal", containsNear(" systemd", " kernel")},
 	// systemd in a container log: "systemd[1]: "
-	{regexp.MustCompile(`^(?P<unit>systemd)\[\d+\]: `), "journal"},
+	{regexp.MustCompile(`^(?P<unit>systemd)\[\d+\]: `), "journal", startsWith("systemd[")},
 	// Heroku router and dynos: "app[web.1]: ", "heroku[web.1]: "
-	{regexp.MustCompile(`^(?:app|heroku)\[[\w.]+\]: `), ""},
+	{regexp.MustCompile(`^(?:app|heroku)\[[\w.]+\]: `), "", containsNear("[")},
 	// docker compose: "web-1  | ", "web_1    | "
-	{regexp.MustCompile(`^(?P<unit>[\w.-]+)\s+\| ?`), "compose"},
+	{regexp.MustCompile(`^(?P<unit>[\w.-]+)\s+\| ?`), "compose", containsNear("|")},
 	// BuildKit plain progress: "#12 0.345 " or "#12 "
-	{regexp.MustCompile(`^#\d+ (?:\d+\.\d+ )?`), "buildkit"},
+	{regexp.MustCompile(`^#\d+ (?:\d+\.\d+ )?`), "buildkit", startsWith("#")},
 	// BuildKit error echo: "0.094 " after "> [build 7/7] RUN …:"
-	{regexp.MustCompile(`^\d+\.\d{3} `), "buildkit"},
+	{regexp.MustCompile(`^\d+\.\d{3} `), "buildkit", digitFirst},
 	// Open Build Service and similar CI: "[   47s] "
-	{regexp.MustCompile(`^\[\s*\d+s\] `), "ci"},
+	{regexp.MustCompile(`^\[\s*\d+s\] `), "ci", startsWith("[")},
 	// GitHub Actions annotations.
-	{regexp.MustCompile(`^##\[(?:error|warning|debug|group|endgroup)\]`), "ci"},
+	{regexp.MustCompile(`^##\[(?:error|warning|debug|group|endgroup)\]`), "ci", startsWith("##[")},
 	// glog/klog: "E0811 09:55:40.950978   39150 main.go:26] "
-	{regexp.MustCompile(`^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] `), ""},
+	{regexp.MustCompile(`^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] `), "", func(s string) bool {
+		return len(s) > 5 && strings.IndexByte("IWEF", s[0]) >= 0 && s[1] >= '0' && s[1] <= '9'
+	}},
 	// Level words some loggers put first: "ERR ", "ERROR: ", "[error] ", "FATA[0000] "
-	{regexp.MustCompile(`^(?:\[(?:error|fatal|warn|info)\]|(?:FATA|ERRO|WARN|INFO)\[\d+\]|(?:ERR|ERROR|FATAL|WARN|INF|INFO)\b:?) ?`), ""},
+	{regexp.MustCompile(`^(?:\[(?:error|fatal|warn|info)\]|(?:FATA|ERRO|WARN|INFO)\[\d+\]|(?:ERR|ERROR|FATAL|WARN|INF|INFO)\b:?) ?`), "", func(s string) bool {
+		return s != "" && strings.IndexByte("[EFWI", s[0]) >= 0
+	}},
 	// Shell prompts in pasted terminals: "$ ", "# ", "user@host:~$ "
-	{regexp.MustCompile(`^(?:[\w.-]+@[\w.-]+:[^$#\s]*[$#]|[$#>❯]) `), ""},
+	{regexp.MustCompile(`^(?:[\w.-]+@[\w.-]+:[^$#\s]*[$#]|[$#>❯]) `), "", func(s string) bool {
+		return s != "" && (strings.IndexByte("$#>", s[0]) >= 0 || strings.HasPrefix(s, "❯") || containsNear("@")(s))
+	}},
+}
+
+func startsWith(p string) func(string) bool {
+	return func(s string) bool { return strings.HasPrefix(s, p) }
+}
+
+// containsNear reports whether one of the fragments occurs in the first 80 bytes.
+func containsNear(frags ...string) func(string) bool {
+	return func(s string) bool {
+		if len(s) > 80 {
+			s = s[:80]
+		}
+		for _, f := range frags {
+			if strings.Contains(s, f) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// digitAt reports whether s starts with a digit and has sep at index i.
+func digitAt(i int, sep byte) func(string) bool {
+	return func(s string) bool { return len(s) > i && digitFirst(s) && s[i] == sep }
+}
+
+func digitFirst(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+func letterFirst(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c >= 0x80
 }
 
 // newLine strips the prefixes of a raw line (invalid UTF-8 is replaced, not rejected).
@@ -77,6 +119,9 @@ func newLine(no int, raw []byte) line {
 	for pass := 0; pass < 6; pass++ {
 		stripped := false
 		for _, p := range prefixes {
+			if !p.quick(msg) {
+				continue
+			}
 			loc := p.re.FindStringSubmatchIndex(msg)
 			if loc == nil || loc[1] == 0 {
 				continue

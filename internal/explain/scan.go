@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
@@ -37,12 +39,23 @@ type chunk struct {
 }
 
 // chunkResult is what one worker found in one chunk, with line numbers relative to the chunk.
+// Observations are aggregated per fact in the worker (a count and the first and last few), so a
+// chunk's result is small however many lines matched; only the facts whose order across facts
+// matters (goroutine headers and dial frames of a dump) travel as a sequence, bounded.
 type chunkResult struct {
 	seq      int
 	newlines int
-	obs      []obs
+	facts    map[string]*agg
+	ordered  []obs
 	suspects []obs
 }
+
+// maxOrdered bounds the ordered observations of one chunk (a goroutine dump has one header
+// every few lines; goroutine 1, the one that matters, comes first).
+const maxOrdered = 1 << 14
+
+// ordered facts are replayed in line order by the merger (decide reads goroutine 1's frames).
+func ordered(fact string) bool { return fact == "goroutine" || fact == "dial-frame" }
 
 // reader cuts the input into chunks of whole lines, cutting lines longer than MaxLine.
 type reader struct {
@@ -152,8 +165,8 @@ type scanner struct {
 }
 
 // scanChunk finds the candidate lines of one chunk and runs their matchers.
-func (s *scanner) scanChunk(c *chunk, low []byte) ([]byte, chunkResult) {
-	res := chunkResult{seq: c.seq}
+func (s *scanner) scanChunk(c *chunk, low []byte, cache *lineCache) ([]byte, chunkResult) {
+	res := chunkResult{seq: c.seq, facts: map[string]*agg{}}
 	data := c.data
 	if cap(low) < len(data) {
 		low = make([]byte, len(data))
@@ -172,7 +185,7 @@ func (s *scanner) scanChunk(c *chunk, low []byte) ([]byte, chunkResult) {
 		}
 		lineNo += bytes.Count(data[counted:lineStart], []byte{'\n'})
 		counted = lineStart
-		s.matchLine(&res, lineNo+1, data[lineStart:lineEnd], lits)
+		s.matchLine(&res, lineNo+1, data[lineStart:lineEnd], lits, cache)
 		lits = lits[:0]
 	}
 	s.trie.Walk(low, func(end, n, pattern int64) bool {
@@ -196,10 +209,41 @@ func (s *scanner) scanChunk(c *chunk, low []byte) ([]byte, chunkResult) {
 	return low, res
 }
 
+// lineCache remembers, per worker, what the matchers found on a message already seen: logs
+// repeat the same failure with only the timestamp changing, and the regexps need not run again.
+type lineCache struct {
+	m map[string][]obs
+}
+
+const lineCacheSize = 4096
+
 // matchLine runs the matchers of the literals found on one line.
-func (s *scanner) matchLine(res *chunkResult, line int, raw []byte, lits []int) {
+func (s *scanner) matchLine(res *chunkResult, line int, raw []byte, lits []int, cache *lineCache) {
 	raw = bytes.TrimRight(raw, "\r")
 	l := newLine(line, raw)
+	var key string
+	if cache != nil {
+		var b strings.Builder
+		b.WriteString(l.source)
+		b.WriteByte(0)
+		b.WriteString(l.unit)
+		b.WriteByte(0)
+		for _, li := range lits {
+			b.WriteString(strconv.Itoa(li))
+			b.WriteByte(',')
+		}
+		b.WriteByte(0)
+		b.WriteString(l.msg)
+		key = b.String()
+		if found, ok := cache.m[key]; ok {
+			for _, o := range found {
+				o.line = line
+				res.add(o)
+			}
+			return
+		}
+	}
+	var found []obs
 	var seenBuf [32]int
 	seen := seenBuf[:0]
 	for _, li := range lits {
@@ -213,13 +257,35 @@ func (s *scanner) matchLine(res *chunkResult, line int, raw []byte, lits []int) 
 			seen = append(seen, mi)
 			m := s.matchers[mi]
 			if o, ok := m.match(l); ok {
-				if m.suspect {
-					res.suspects = keepSuspect(res.suspects, o)
-				} else {
-					res.obs = append(res.obs, o)
-				}
+				found = append(found, o)
+				res.add(o)
 			}
 		}
+	}
+	if cache != nil {
+		if len(cache.m) >= lineCacheSize {
+			cache.m = map[string][]obs{}
+		}
+		cache.m[key] = found
+	}
+}
+
+// add files one observation in a chunk result.
+func (res *chunkResult) add(o obs) {
+	switch {
+	case o.fact == "suspect":
+		res.suspects = keepSuspect(res.suspects, o)
+	case ordered(o.fact):
+		if len(res.ordered) < maxOrdered {
+			res.ordered = append(res.ordered, o)
+		}
+	default:
+		a := res.facts[o.fact]
+		if a == nil {
+			a = &agg{}
+			res.facts[o.fact] = a
+		}
+		a.push(o, 1)
 	}
 }
 
@@ -297,9 +363,10 @@ func (s *scanner) run(r io.Reader, workers int, emit func(chunkResult)) (lines i
 		go func() {
 			defer wg.Done()
 			var low []byte
+			cache := &lineCache{m: map[string][]obs{}}
 			for c := range work {
 				var res chunkResult
-				low, res = s.scanChunk(c, low)
+				low, res = s.scanChunk(c, low, cache)
 				free <- c.buf
 				results <- res
 			}
@@ -318,8 +385,13 @@ func (s *scanner) run(r io.Reader, workers int, emit func(chunkResult)) (lines i
 			}
 			delete(pending, nextSeq)
 			nextSeq++
-			for i := range p.obs {
-				p.obs[i].line += base
+			for _, a := range p.facts {
+				for i := range a.samples {
+					a.samples[i].line += base
+				}
+			}
+			for i := range p.ordered {
+				p.ordered[i].line += base
 			}
 			for i := range p.suspects {
 				p.suspects[i].line += base
