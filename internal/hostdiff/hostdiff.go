@@ -44,6 +44,8 @@ type Result struct {
 	Identical bool `json:"identical"`
 	// Differences are those that matter first, ranked, then every other one by field.
 	Differences []Difference `json:"differences"`
+	// Needs says what the comparison was narrowed to ("" when it was not).
+	Needs string `json:"needs,omitempty"`
 }
 
 // Matters returns the differences that can stop the service.
@@ -102,7 +104,7 @@ func compare(a, b *host.Snapshot, fa map[string]string, need *Needs) *Result {
 		return x.Field < y.Field
 	})
 	all := fieldDiffs(fa, flatten(b))
-	r := &Result{A: a.Hostname, B: b.Hostname, Identical: len(all) == 0}
+	r := &Result{A: a.Hostname, B: b.Hostname, Identical: len(all) == 0, Needs: need.String()}
 	r.Differences = c.out
 	for _, d := range all {
 		if !c.isCovered(d.Field) {
@@ -372,9 +374,11 @@ func (c *comparison) env() {
 	am, bm := envMap(c.a), envMap(c.b)
 	if c.need != nil && c.need.Project {
 		for _, n := range c.need.Env {
+			// Only a difference: a variable neither host sets is set by the deployment (a
+			// unit's Environment=, a pod spec), which a snapshot does not see.
 			a, inA := am[n.Name]
 			b, inB := bm[n.Name]
-			if inB && b.State == "set" || inA && a.State != "set" {
+			if inB && b.State == "set" || !inA || a.State != "set" {
 				continue
 			}
 			matters := n.Required

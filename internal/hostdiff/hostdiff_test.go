@@ -327,6 +327,14 @@ func main() {
 			t.Errorf("%s matters though the project does not need it", k)
 		}
 	}
+	if want := "the project: ports :80; env API_KEY (required)"; r.Needs != want {
+		t.Errorf("Needs %q, want %q", r.Needs, want)
+	}
+	// A variable neither host sets comes from the deployment, which snapshots do not see.
+	a.Env = a.Env[:len(a.Env)-1]
+	if r := Compare(a, b, n); strings.Contains(dump(r.Differences), "API_KEY") {
+		t.Errorf("API_KEY, set on neither host, is a difference:\n%s", dump(r.Differences))
+	}
 	if m := got["SS6003 net.unprivilegedPortStart"]; !strings.Contains(m, "listening on :80 fails") {
 		t.Errorf("privileged port message %q does not name :80", m)
 	}

@@ -200,3 +200,60 @@ func Merge(bin, proj *Needs) *Needs {
 	n.Binary, n.Arch, n.Interp, n.GlibcFloor, n.GlibcSymbol = true, bin.Arch, bin.Interp, bin.GlibcFloor, bin.GlibcSymbol
 	return &n
 }
+
+// String says what is needed, for the head of a report: "./app: amd64, loader
+// /lib64/ld-linux-x86-64.so.2, glibc 2.34 or newer; ports :8080; env API_KEY (required)".
+func (n *Needs) String() string {
+	if n == nil {
+		return ""
+	}
+	var parts []string
+	if n.Binary {
+		p := n.Arch
+		if n.Interp == "" {
+			p += ", static"
+		} else {
+			p += ", loader " + n.Interp
+		}
+		if n.GlibcFloor != "" {
+			p += ", glibc " + n.GlibcFloor + " or newer"
+		}
+		parts = append(parts, p)
+	}
+	if n.Project {
+		if len(n.Ports) > 0 {
+			parts = append(parts, "ports "+portList(n.Ports))
+		}
+		if len(n.Env) > 0 {
+			var names []string
+			for _, e := range n.Env {
+				if e.Required {
+					names = append(names, e.Name+" (required)")
+				} else {
+					names = append(names, e.Name)
+				}
+			}
+			parts = append(parts, "env "+strings.Join(names, ", "))
+		}
+		var uses []string
+		if n.TLS == Yes {
+			uses = append(uses, "outbound TLS")
+		}
+		if n.Zones == Yes {
+			uses = append(uses, "time zones by name")
+		}
+		if n.Temp {
+			uses = append(uses, "/tmp")
+		}
+		if n.Writes {
+			uses = append(uses, "file writes")
+		}
+		if len(uses) > 0 {
+			parts = append(parts, strings.Join(uses, ", "))
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "nothing this comparison checks")
+		}
+	}
+	return n.What + ": " + strings.Join(parts, "; ")
+}

@@ -47,10 +47,11 @@ func Write(w io.Writer, format string, a, b *host.Snapshot, r *Result, all bool)
 			A           string       `json:"a"`
 			B           string       `json:"b"`
 			Identical   bool         `json:"identical"`
+			Needs       string       `json:"needs,omitempty"`
 			Matters     int          `json:"matters"`
 			Others      int          `json:"others"`
 			Differences []Difference `json:"differences"`
-		}{host.Version, r.A, r.B, r.Identical, nMatter, nOther, diffs}
+		}{host.Version, r.A, r.B, r.Identical, r.Needs, nMatter, nOther, diffs}
 		if out.Differences == nil {
 			out.Differences = []Difference{}
 		}
@@ -59,6 +60,9 @@ func Write(w io.Writer, format string, a, b *host.Snapshot, r *Result, all bool)
 		return enc.Encode(out)
 	case "markdown":
 		fmt.Fprintf(w, "**A:** %s  \n**B:** %s\n\n", mdEscape(describe(a)), mdEscape(describe(b)))
+		if r.Needs != "" {
+			fmt.Fprintf(w, "Narrowed to what %s needs.\n\n", mdEscape(r.Needs))
+		}
 		fmt.Fprintln(w, summary(r, nMatter, nOther, all))
 		if len(diffs) == 0 {
 			return nil
@@ -70,7 +74,11 @@ func Write(w io.Writer, format string, a, b *host.Snapshot, r *Result, all bool)
 		}
 		return nil
 	case "text":
-		fmt.Fprintf(w, "A: %s\nB: %s\n\n%s\n", describe(a), describe(b), summary(r, nMatter, nOther, all))
+		fmt.Fprintf(w, "A: %s\nB: %s\n", describe(a), describe(b))
+		if r.Needs != "" {
+			fmt.Fprintf(w, "Needs of %s\n", r.Needs)
+		}
+		fmt.Fprintf(w, "\n%s\n", summary(r, nMatter, nOther, all))
 		n := 0
 		fixed := map[string]bool{}
 		for _, d := range r.Matters() {
