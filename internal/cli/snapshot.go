@@ -24,6 +24,9 @@ libc, dynamic loaders, CA bundle, zoneinfo, users and groups, limits, cgroup lim
 ports, read-only mounts, /tmp, DNS, environment variable names, systemd and the Go toolchain.
 Compare two with shipshape diff. It runs nothing and writes nothing but its output.
 
+The user, limits, cgroup and environment are this process's: take the snapshot the way the
+service runs (inside its container, as its user, under its unit) to see what the service sees.
+
 Environment values are never written, except for these harmless names:
 ` + wrapWords(append(append([]string{}, host.AllowedEnv...), "LC_*"), 96) + `
 Every other variable appears as "set" or "empty"; with a key (--key, or better
