@@ -117,30 +117,8 @@ func cloudRun(p *rule.Pass) {
 		for _, m := range cloudRunDeploy.FindAllIndex(b, -1) {
 			cmd := strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(string(b[m[0]:m[1]]))
 			pos := source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:m[0]], []byte("\n"))}
-			words := strings.Fields(cmd)
-			port, image := "8080", ""
-			for i, w := range words {
-				val := func(flag string) (string, bool) {
-					if strings.HasPrefix(w, flag+"=") {
-						return strings.Trim(w[len(flag)+1:], `"'`), true
-					}
-					if w == flag && i+1 < len(words) {
-						return strings.Trim(words[i+1], `"'`), true
-					}
-					return "", false
-				}
-				if v, ok := val("--port"); ok {
-					port = v
-				}
-				if v, ok := val("--image"); ok {
-					image = v
-				}
-				if strings.HasPrefix(w, "--args") || strings.HasPrefix(w, "--command") || strings.HasPrefix(w, "--set-env-vars") || strings.HasPrefix(w, "--env-vars-file") || strings.HasPrefix(w, "--update-env-vars") {
-					port = "" // the command line or environment may move the port
-				}
-			}
-			want, err := strconv.Atoi(port)
-			if err != nil {
+			want, image, ok := gcloudRunDeploy(cmd)
+			if !ok {
 				continue
 			}
 			var prog *gocode.Program
@@ -184,4 +162,39 @@ func cloudRunListeners(p *rule.Pass, g *gocode.Facts, prog *gocode.Program, pos 
 			pos.Short(), prog.Name, want, prog.Name, strings.Join(where, " and "), want),
 		Related: related,
 	})
+}
+
+// gcloudRunDeploy reads the port Cloud Run sends requests to (--port, else 8080) and the image
+// of a `gcloud run deploy` command line. ok is false when the port is not a number or when
+// --args, --command or the environment flags may move the port.
+func gcloudRunDeploy(cmd string) (port int, image string, ok bool) {
+	words := strings.Fields(cmd)
+	portWord := "8080"
+	for i, w := range words {
+		val := func(flag string) (string, bool) {
+			if strings.HasPrefix(w, flag+"=") {
+				return strings.Trim(w[len(flag)+1:], `"'`), true
+			}
+			if w == flag && i+1 < len(words) {
+				return strings.Trim(words[i+1], `"'`), true
+			}
+			return "", false
+		}
+		if v, ok := val("--port"); ok {
+			portWord = v
+		}
+		if v, ok := val("--image"); ok {
+			image = v
+		}
+		for _, moves := range []string{"--args", "--command", "--set-env-vars", "--env-vars-file", "--update-env-vars"} {
+			if w == moves || strings.HasPrefix(w, moves+"=") {
+				return 0, image, false
+			}
+		}
+	}
+	n, err := strconv.Atoi(portWord)
+	if err != nil || n <= 0 || n > 65535 {
+		return 0, image, false
+	}
+	return n, image, true
 }
