@@ -118,7 +118,7 @@ func (et *envTarget) fromImage(p *facts.Project, t *Target) {
 		et.set(name, pos, "the entrypoint script "+pi.Src)
 	}
 	for _, c := range sc.Commands {
-		if c.Name == "." || c.Name == "source" || c.Name == "eval" || c.Name == "" {
+		if c.Name == "." || c.Name == "source" || c.Name == "eval" {
 			et.open = "the entrypoint script " + pi.Src + " (" + c.Pos.Short() + ")"
 		}
 	}
