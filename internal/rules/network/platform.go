@@ -56,7 +56,7 @@ func webProcess(p *rule.Pass, g *gocode.Facts, pos source.Pos, cmd string) {
 		return
 	}
 	prog := target.ByName(g, path.Base(words[0]))
-	if prog == nil {
+	if prog == nil || target.LinksUnmodeled(g, prog) != "" {
 		return
 	}
 	var fixed []*gocode.Listener
@@ -137,6 +137,9 @@ func cloudRun(p *rule.Pass) {
 }
 
 func cloudRunListeners(p *rule.Pass, g *gocode.Facts, prog *gocode.Program, pos source.Pos, want int) {
+	if target.LinksUnmodeled(g, prog) != "" {
+		return
+	}
 	var fixed []*gocode.Listener
 	for _, l := range g.Listeners {
 		if !prog.Reaches(l.Pkg) {

@@ -797,13 +797,65 @@ func (t *Target) Subcommand() string {
 	return ""
 }
 
+// unmodeled are server frameworks whose listen calls the Go facts do not read (the code facts
+// know net/http, net.Listen, tls.Listen, Gin, Echo and Fiber): a program that links one of them
+// may listen where no fact says.
+var unmodeled = []string{
+	"github.com/valyala/fasthttp", "github.com/kataras/iris", "github.com/beego/beego",
+	"github.com/astaxie/beego", "github.com/zeromicro/go-zero", "github.com/go-kratos/kratos",
+	"go-micro.dev", "github.com/micro/go-micro", "github.com/asim/go-micro", "github.com/cloudwego/hertz",
+	"github.com/gogf/gf", "github.com/revel/revel", "github.com/gobuffalo/buffalo",
+	"github.com/caddyserver/caddy", "github.com/urfave/negroni", "github.com/codegangsta/negroni",
+	"github.com/go-martini/martini", "github.com/savsgio/atreugo", "github.com/panjf2000/gnet",
+	"github.com/tidwall/redcon", "github.com/hashicorp/go-plugin", "github.com/gofiber/fiber/v3",
+}
+
+// LinksUnmodeled returns the first unmodeled server framework the program links, or "". The
+// answers for the programs of the last facts asked about are kept: every rule asks for every
+// target.
+func LinksUnmodeled(g *gocode.Facts, prog *gocode.Program) string {
+	unmodeledMu.Lock()
+	defer unmodeledMu.Unlock()
+	if unmodeledFor != g {
+		unmodeledFor, unmodeledLast = g, map[*gocode.Program]string{}
+	}
+	fw, ok := unmodeledLast[prog]
+	if !ok {
+		fw = frameworkOf(prog)
+		unmodeledLast[prog] = fw
+	}
+	return fw
+}
+
+var (
+	unmodeledMu   sync.Mutex
+	unmodeledFor  *gocode.Facts
+	unmodeledLast map[*gocode.Program]string
+)
+
+func frameworkOf(prog *gocode.Program) string {
+	for pkg := range prog.Reach {
+		for _, u := range unmodeled {
+			if pkg == u || strings.HasPrefix(pkg, u+"/") {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
 // Listeners are the program's listeners under t; nil when the program is unknown, or when the
-// target runs a subcommand that may not be the one that listens.
+// target runs a subcommand that may not be the one that listens. A program that links a server
+// framework the code facts do not read gets one more listener, unknown, so that no rule takes
+// the known ones for all of them.
 func (t *Target) Listeners(g *gocode.Facts) []Listen {
 	if t.Program == nil || g == nil || t.Subcommand() != "" {
 		return nil
 	}
 	var out []Listen
+	if fw := LinksUnmodeled(g, t.Program); fw != "" {
+		out = append(out, Listen{L: &gocode.Listener{Site: gocode.Site{Pos: t.Program.Pos}, Via: fw, Unresolved: true}, Why: fw + " listens where the code facts cannot see"})
+	}
 	for _, l := range g.Listeners {
 		if t.Program.Reaches(l.Pkg) {
 			out = append(out, t.Resolve(l))

@@ -94,3 +94,24 @@ func TestSubcommand(t *testing.T) {
 		}
 	}
 }
+
+func TestUnmodeledFrameworkMakesListenersUnknown(t *testing.T) {
+	g := &gocode.Facts{Listeners: []*gocode.Listener{{Site: gocode.Site{Pkg: "example.com/app"}, Via: "http.ListenAndServe", Addr: ":6060", Port: 6060, AllInterfaces: true}}}
+	prog := &gocode.Program{Name: "app", Reach: map[string]bool{"example.com/app": true, "github.com/beego/beego/v2/server/web": true}}
+	g.Programs = []*gocode.Program{prog}
+	ls := (&Target{Program: prog}).Listeners(g)
+	unknown := 0
+	for _, l := range ls {
+		if !l.Known {
+			unknown++
+		}
+	}
+	if len(ls) != 2 || unknown != 1 {
+		t.Fatalf("beego's listener must stand beside the known one as unknown, got %+v", ls)
+	}
+	plain := &gocode.Program{Name: "app", Reach: map[string]bool{"example.com/app": true}}
+	g2 := &gocode.Facts{Listeners: g.Listeners, Programs: []*gocode.Program{plain}}
+	if ls := (&Target{Program: plain}).Listeners(g2); len(ls) != 1 || !ls[0].Known {
+		t.Fatalf("a net/http program has only its known listener, got %+v", ls)
+	}
+}
