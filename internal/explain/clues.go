@@ -36,7 +36,7 @@ var clues = []clue{
 		re(`(?i)Error relocating (?P<path>[^:]+): \S+: symbol not found`),
 		re(`(?i)(?P<path>\S+?): error while loading shared libraries: (?P<lib>[^:]+)`),
 	}},
-	{"sh-not-found", []string{": not found"}, []*regexp.Regexp{
+	{"sh-not-found", []string{"not found"}, []*regexp.Regexp{
 		re(`^-?(?:ash|sh|/bin/sh|bash|/bin/bash|dash)(?:: \d+| line \d+)?: (?:exec: )?(?P<path>[^\s:]+): not found$`),
 		re(`(?P<script>\S+\.sh): (?:line )?\d+: exec: (?P<path>[^\s:]+): not found`),
 	}},
@@ -119,7 +119,9 @@ var clues = []clue{
 	{"probe-named-port", []string{"strconv.atoi: parsing"}, []*regexp.Regexp{
 		re(`(?i)probe errored.*strconv\.Atoi: parsing "(?P<port>[^"]+)": invalid syntax`),
 	}},
-	{"listen-loopback", []string{"127.0.0.1:", "localhost:", "[::1]:"}, []*regexp.Regexp{
+	// ".0.0.1:" rather than "127.0.0.1:": digits are frequent in logs and an automaton whose
+	// patterns start with one leaves its root state on every digit.
+	{"listen-loopback", []string{".0.0.1:", "localhost:", "[::1]:"}, []*regexp.Regexp{
 		re(`(?i)\b(?:listen(?:ing)?|serving|server (?:started|running|is running|listening)|started (?:server|http)|running on|bound to)\b.*?(?P<addr>(?:127\.0\.0\.1|localhost|\[::1\]):(?P<port>\d+))`),
 	}},
 	{"listen-any", []string{"listening on", "listen on", "listening at", "server started on", "running on"}, []*regexp.Regexp{
@@ -210,7 +212,7 @@ var clues = []clue{
 		re(`(?i)fatal error: (?P<header>[\w/]+\.h): No such file or directory`),
 	}},
 	{"non-main", []string{"is not a main package", "non-main package", "buildmode=archive", "no main packages", "!<arch>"}, nil},
-	{"missing-cmd", []string{"executable file not found in $path", ": command not found", ": not found", "missing git command"}, []*regexp.Regexp{
+	{"missing-cmd", []string{"executable file not found in $path", "not found", "missing git command"}, []*regexp.Regexp{
 		re(`(?i)exec: \\?"(?P<cmd>[^"\\]+)\\?": executable file not found in \$PATH`),
 		re(`(?i)(?:^|: )(?P<cmd>[\w.+-]+): command not found`),
 		re(`(?i)^(?:/bin/)?(?:ba|da)?sh: \d+: (?P<cmd>[\w.+-]+): not found$`),
@@ -246,7 +248,7 @@ var clues = []clue{
 	{"k8s-config-key", []string{"non-existent config key", "non-existent secret key", "subpath"}, []*regexp.Regexp{
 		re(`(?i)references non-existent (?:config|secret) key|subPath`),
 	}},
-	{"k8s-mounts", []string{" from "}, []*regexp.Regexp{
+	{"k8s-mounts", []string{"(ro)", "(rw)"}, []*regexp.Regexp{
 		re(`^\s*(?P<mount>/\S*) from (?P<volume>\S+) \((?:ro|rw)`),
 	}},
 	{"compose-mounts", []string{"- /", "- ./", "- ~/", "mountpath: /"}, []*regexp.Regexp{
@@ -317,6 +319,6 @@ var clues = []clue{
 	{"ctx-bash-shebang", []string{"#!/bin/bash", "#!/usr/bin/env bash"}, nil},
 	{"ctx-noshebang", []string{"no shebang", "missing shebang", "without a shebang", "shebang missing"}, nil},
 	{"ctx-arch", []string{"raspberry", "armv7", "aarch64", "arm64", "armhf", "apple m1", "apple m2", "m1 mac", "linux/arm", "graviton"}, nil},
-	{"ctx-dockerbuild", []string{"failed to solve", "did not complete successfully", "=> error [", " > [", "returned a non-zero code", "---> running in", "running in "}, nil},
+	{"ctx-dockerbuild", []string{"failed to solve", "did not complete successfully", "=> error [", "> [", "returned a non-zero code", "---> running in", "running in "}, nil},
 	{"ctx-build", []string{"docker build", "go build", "go install", "go mod download", "failed to solve", "run go ", "step "}, nil},
 }

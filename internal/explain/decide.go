@@ -658,7 +658,7 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 	})
 	f.each("relative-missing", func(o obs, w float64) {
 		p := o.params["path"]
-		if strings.HasSuffix(p, "go.mod") || strings.HasSuffix(p, "go.sum") || f.lineHas(o.line, "exec-enoent") {
+		if strings.HasSuffix(p, "go.mod") || strings.HasSuffix(p, "go.sum") || f.lineHas(o.line, "exec-enoent") || f.lineHas(o.line, "exec-stat-missing") {
 			return
 		}
 		if systemd || o.source == "journal" {
@@ -669,7 +669,7 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 	})
 	f.each("abs-missing", func(o obs, w float64) {
 		p := o.params["path"]
-		if f.lineHas(o.line, "exec-enoent") || f.lineHas(o.line, "tz-missing") || strings.HasSuffix(p, "go.mod") {
+		if f.lineHas(o.line, "exec-enoent") || f.lineHas(o.line, "exec-stat-missing") || f.lineHas(o.line, "tz-missing") || strings.HasSuffix(p, "go.mod") {
 			return
 		}
 		switch {
@@ -695,10 +695,14 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 	})
 
 	// The catalog's own signatures.
+	var sigs []string
 	for name := range f.m {
-		if !strings.HasPrefix(name, "sig:") {
-			continue
+		if strings.HasPrefix(name, "sig:") {
+			sigs = append(sigs, name)
 		}
+	}
+	sort.Strings(sigs) // a fixed order of float additions: equal scores stay equal
+	for _, name := range sigs {
 		id := strings.TrimPrefix(name, "sig:")
 		f.each(name, func(o obs, w float64) {
 			v.vote(id, 4*w, "", o)
@@ -735,7 +739,10 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 		if out[i].score != out[j].score {
 			return out[i].score > out[j].score
 		}
-		return lastLine(out[i]) > lastLine(out[j])
+		if li, lj := lastLine(out[i]), lastLine(out[j]); li != lj {
+			return li > lj
+		}
+		return out[i].id < out[j].id // deterministic, whatever the map order
 	})
 	return out
 }
