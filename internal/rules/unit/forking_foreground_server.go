@@ -7,6 +7,8 @@ import (
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
+	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
+	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
 
@@ -119,13 +121,19 @@ func runForkingForegroundServer(p *rule.Pass) error {
 				ls = append(ls, l)
 			}
 		}
-		if len(ls) == 0 {
+		var serves source.Pos
+		var via string
+		if len(ls) > 0 {
+			l := mainListener(prog, ls)
+			serves, via = l.Pos, l.Via
+		} else if fw := target.LinksUnmodeled(g, prog); fw != "" {
+			serves, via = prog.Pos, fw+"'s server"
+		} else {
 			continue
 		}
-		l := mainListener(prog, ls)
 		related := []rule.Related{
 			{Pos: cmd.Pos, Message: fmt.Sprintf("ExecStart runs %s, the program of %s", path.Base(cmd.Path), prog.Pos.Short())},
-			{Pos: l.Pos, Message: l.Via + " blocks in the main process"},
+			{Pos: serves, Message: via + " blocks in the main process"},
 		}
 		var msg string
 		if typ == "forking" {
@@ -135,10 +143,10 @@ func runForkingForegroundServer(p *rule.Pass) error {
 				related = append(related, rule.Related{Pos: u.PIDFile.Pos, Message: "PIDFile= is never written by a Go server"})
 			}
 			msg = fmt.Sprintf("%s Type=forking in %s, but ExecStart (%s) runs %s, a Go server that stays in the foreground (%s %s) and never forks: systemd waits for the started process to exit%s, so after TimeoutStartSec (90s by default) it reports \"Start operation timed out. Terminating.\" and kills the running server",
-				u.ServiceType.Pos.Short(), u.Name, cmd.Pos.Short(), prog.Name, l.Pos.Short(), l.Via, pid)
+				u.ServiceType.Pos.Short(), u.Name, cmd.Pos.Short(), prog.Name, serves.Short(), via, pid)
 		} else {
 			msg = fmt.Sprintf("%s Type=oneshot in %s, but ExecStart (%s) runs %s, a Go server that stays in the foreground (%s %s) and does not exit: the start job never completes, systemctl start blocks (oneshot has no start timeout by default, or it times out and kills the server when one is set), and units ordered after it never start",
-				u.ServiceType.Pos.Short(), u.Name, cmd.Pos.Short(), prog.Name, l.Pos.Short(), l.Via)
+				u.ServiceType.Pos.Short(), u.Name, cmd.Pos.Short(), prog.Name, serves.Short(), via)
 		}
 		p.Report(rule.Finding{Pos: u.ServiceType.Pos, Message: msg, Related: related})
 	}
