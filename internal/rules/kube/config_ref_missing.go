@@ -181,6 +181,9 @@ func (d *defined) find(kind, name string) (objs []*k8s.Object, elsewhere source.
 	if pos, ok := d.created[kind+"/"+name]; ok {
 		return nil, pos, true
 	}
+	if pos, ok := d.created[kind+"/*"]; ok {
+		return nil, pos, true
+	}
 	if kind == "Secret" {
 		for _, o := range d.objs {
 			if secretOperators[o.Kind] && o.Name.Value == name {

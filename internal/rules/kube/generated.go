@@ -60,7 +60,8 @@ var binaryExt = map[string]bool{
 var kubectlCreate = regexp.MustCompile(`(?i)\bcreate\s+(configmap|cm|secret(?:\s+(?:generic|tls|docker-registry))?)\s+(?:-\S+\s+)*([a-z0-9][a-z0-9.-]*)`)
 
 // kubectlCreated finds ConfigMaps and Secrets that scripts, Makefiles, workflows or documents
-// of the tree create with kubectl create (or oc create): keys "ConfigMap/name", "Secret/name".
+// of the tree create with kubectl create (or oc create): keys "ConfigMap/name", "Secret/name";
+// "Secret/*" and "ConfigMap/*" when Terraform's kubernetes provider creates some.
 func kubectlCreated(p *facts.Project) map[string]source.Pos {
 	out := map[string]source.Pos{}
 	t := p.Tree
@@ -77,7 +78,20 @@ func kubectlCreated(p *facts.Project) map[string]source.Pos {
 			continue
 		}
 		b, err := t.Read(f)
-		if err != nil || bytes.IndexByte(b, 0) >= 0 || !bytes.Contains(b, []byte("create")) {
+		if err != nil || bytes.IndexByte(b, 0) >= 0 {
+			continue
+		}
+		if ext == ".tf" {
+			// Terraform's kubernetes provider creates objects whose names may be computed.
+			for res, kind := range map[string]string{`"kubernetes_secret`: "Secret", `"kubernetes_config_map`: "ConfigMap"} {
+				if i := bytes.Index(b, []byte(res)); i >= 0 {
+					if _, ok := out[kind+"/*"]; !ok {
+						out[kind+"/*"] = source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:i], []byte("\n"))}
+					}
+				}
+			}
+		}
+		if !bytes.Contains(b, []byte("create")) {
 			continue
 		}
 		for _, m := range kubectlCreate.FindAllSubmatchIndex(b, -1) {
