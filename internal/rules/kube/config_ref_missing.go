@@ -47,8 +47,8 @@ namespace and with the key names the pod uses; mark truly optional inputs option
 
 **What shipshape checks.** Non-optional env valueFrom, envFrom and configMap/secret volume
 references whose object no manifest of the repository defines, that no kustomize
-configMapGenerator/secretGenerator makes and that no kubectl create in a script, Makefile or
-README creates; and keys missing from an object the repository does define. Templated names,
+configMapGenerator/secretGenerator makes, that no kubectl create in a script, Makefile or
+README creates and, for its kind, that Terraform's kubernetes provider does not manage; and keys missing from an object the repository does define. Templated names,
 namespaces' automatic ConfigMaps (kube-root-ca.crt), manifests under examples/ or docs/, and
 Secrets when a secret operator (External Secrets, cert-manager, Vault, Sealed Secrets, the
 Secrets Store CSI driver) is in use are skipped. When the repository keeps no object of that
