@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -97,7 +98,6 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable 
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 	for _, add := range []func(*env) *cobra.Command{
 		newCheckCmd,
 		newInspectCmd,
@@ -123,9 +123,29 @@ type output struct {
 }
 
 func addOutputFlags(cmd *cobra.Command, o *output) {
-	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json, sarif, github (workflow annotations) or gitlab (code quality report)")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text, json, sarif, github (workflow annotations), gitlab (code quality report) or html (one self-contained page)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	cmd.Flags().StringVar(&o.color, "color", "auto", "colour in text output: auto (only on a terminal), always or never")
+	// Shell completion offers the values each flag takes (shipshape completion bash|zsh|fish).
+	fixed := func(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, v := range values {
+				if strings.HasPrefix(v, prefix) {
+					out = append(out, v)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	formats := make([]string, 0, len(report.Formats))
+	for name := range report.Formats {
+		formats = append(formats, name)
+	}
+	sort.Strings(formats)
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(formats...))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixed("error", "warning", "info"))
+	_ = cmd.RegisterFlagCompletionFunc("color", fixed("auto", "always", "never"))
 }
 
 // write renders a report and returns the exit error its findings call for.
