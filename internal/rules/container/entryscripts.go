@@ -7,6 +7,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/script"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
@@ -40,42 +41,97 @@ var wrappers = map[string]bool{"tini": true, "dumb-init": true, "su-exec": true,
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "ksh": true}
 
 // entryFiles lists the files of the tree the project's images run at start-up, one level of
-// scripts deep.
+// scripts deep: through ENTRYPOINT and CMD, and through the command a compose service or a
+// Kubernetes container that runs the image sets instead.
 func entryFiles(p *facts.Project) []*entryFile {
 	var out []*entryFile
-	for _, t := range Targets(p) {
+	ts := Targets(p)
+	for _, t := range ts {
 		im := t.Image
-		words, c := commandWords(im)
-		if c == nil || len(words) == 0 {
-			continue
-		}
-		first := entryOf(p, t, words)
-		if first == nil {
-			continue
-		}
-		out = append(out, first)
-		if first.Script == nil {
-			continue
-		}
 		wd, _ := im.WorkingDir()
-		for _, cmd := range first.Script.Commands {
-			name := cmd.Name
-			if name == "" || !strings.Contains(name, "/") {
+		if words, c := commandWords(im); c != nil && len(words) > 0 {
+			out = append(out, follow(p, t, entryOf(p, t, words, wd, func(i int) (source.Pos, string) { return wordPos(im, i) }), wd)...)
+		}
+		for _, r := range runners(p, ts, t) {
+			words, pos, by := r.command(im)
+			if len(words) == 0 {
 				continue
 			}
-			dir := wd
-			if cmd.Dir != "" {
-				if !path.IsAbs(cmd.Dir) {
-					continue
-				}
-				dir = cmd.Dir
-			}
-			if e := fileAt(p, t, name, dir, cmd.Pos, "the script "+first.Src, true); e != nil {
-				out = append(out, e)
-			}
+			rwd, _, _ := r.workingDir(im)
+			out = append(out, follow(p, t, entryOf(p, t, words, rwd, func(int) (source.Pos, string) { return pos, by }), rwd)...)
 		}
 	}
 	return out
+}
+
+// follow returns first and the files of the tree its script runs by path.
+func follow(p *facts.Project, t *Target, first *entryFile, wd string) []*entryFile {
+	if first == nil {
+		return nil
+	}
+	out := []*entryFile{first}
+	if first.Script == nil {
+		return out
+	}
+	for _, cmd := range first.Script.Commands {
+		name := cmd.Name
+		if name == "" || !strings.Contains(name, "/") {
+			continue
+		}
+		dir := wd
+		if cmd.Dir != "" {
+			if !path.IsAbs(cmd.Dir) {
+				continue
+			}
+			dir = cmd.Dir
+		}
+		if e := fileAt(p, t, name, dir, cmd.Pos, "the script "+first.Src, true); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// command is the command line a runner starts instead of the image's (compose entrypoint: or a
+// command: replacing a CMD-only image; Kubernetes command:, or args: replacing a CMD-only image),
+// with where it is written; nil when the runner keeps the image's program or the words are not
+// literal.
+func (r *runner) command(im *dockerfile.Image) ([]string, source.Pos, string) {
+	if s := r.Service; s != nil {
+		switch {
+		case s.Entrypoint != nil && s.Entrypoint.Words != nil:
+			words := append([]string(nil), s.Entrypoint.Words...)
+			if s.Command != nil {
+				words = append(words, s.Command.Words...)
+			}
+			return words, s.Entrypoint.Pos, r.Name + " entrypoint"
+		case s.Entrypoint == nil && s.Command != nil && s.Command.Words != nil && im.Entrypoint == nil:
+			return s.Command.Words, s.Command.Pos, r.Name + " command"
+		}
+		return nil, source.Pos{}, ""
+	}
+	c := r.Container
+	if c == nil {
+		return nil, source.Pos{}, ""
+	}
+	var ss []k8s.Scalar
+	var what string
+	switch {
+	case len(c.Command) > 0:
+		ss, what = append(append([]k8s.Scalar(nil), c.Command...), c.Args...), " command"
+	case len(c.Args) > 0 && im.Entrypoint == nil:
+		ss, what = c.Args, " args"
+	default:
+		return nil, source.Pos{}, ""
+	}
+	var words []string
+	for _, s := range ss {
+		if s.Templated() || strings.Contains(s.Value, "$(") {
+			return nil, source.Pos{}, ""
+		}
+		words = append(words, s.Value)
+	}
+	return words, ss[0].Pos, r.Name + what
 }
 
 // commandWords is the command line an image runs: ENTRYPOINT's words then CMD's (exec forms),
@@ -117,12 +173,11 @@ func wordPos(im *dockerfile.Image, i int) (source.Pos, string) {
 }
 
 // entryOf follows a command line through wrappers and shells to the file it runs.
-func entryOf(p *facts.Project, t *Target, words []string) *entryFile {
-	wd, _ := t.Image.WorkingDir()
+func entryOf(p *facts.Project, t *Target, words []string, wd string, posOf func(int) (source.Pos, string)) *entryFile {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		base := path.Base(w)
-		pos, by := wordPos(t.Image, i)
+		pos, by := posOf(i)
 		switch {
 		case wrappers[base]:
 			continue
