@@ -45,6 +45,7 @@ var Formats = map[string]Formatter{
 	"sarif":  SARIF{},
 	"github": GitHub{},
 	"gitlab": GitLab{},
+	"html":   HTML{},
 }
 
 // Lookup returns the formatter for a --format name.

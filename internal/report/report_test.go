@@ -137,7 +137,7 @@ func TestEveryFormatIsRegistered(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	if diff := cmp.Diff([]string{"github", "gitlab", "json", "sarif", "text"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"github", "gitlab", "html", "json", "sarif", "text"}, names); diff != "" {
 		t.Errorf("formats (-want +got):\n%s", diff)
 	}
 	if _, err := report.Lookup("xml"); err == nil {
