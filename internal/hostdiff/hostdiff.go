@@ -11,7 +11,6 @@ import (
 
 	"github.com/shipshape-dev/shipshape/internal/catalog"
 	"github.com/shipshape-dev/shipshape/internal/host"
-	"github.com/shipshape-dev/shipshape/internal/rule"
 )
 
 // Difference is one way B differs from A.
@@ -38,7 +37,8 @@ type Difference struct {
 
 // Result is the comparison of two snapshots.
 type Result struct {
-	A, B string // host names
+	A string `json:"a"` // host names
+	B string `json:"b"`
 	// Identical says the snapshots have no difference at all, apart from the fields that
 	// only identify a host (IdentityFields).
 	Identical bool `json:"identical"`
@@ -426,12 +426,4 @@ func (c *comparison) zoneinfo() {
 	matters := c.need == nil || c.need.Zones != No
 	c.add("SS2005", matters, "zoneinfo.dirs", strings.Join(c.a.Zoneinfo.Dirs, " "), "",
 		"B has no zoneinfo: time.LoadLocation fails with unknown time zone, unless the binary embeds time/tzdata")
-}
-
-// SeverityOf returns the catalog severity of a difference's ID (Error when unknown).
-func SeverityOf(d Difference) rule.Severity {
-	if r := catalog.Lookup(d.ID); r != nil {
-		return r.Severity
-	}
-	return rule.Error
 }
