@@ -170,10 +170,14 @@ func runConfigMapOverBinary(p *rule.Pass) error {
 			if exe.copyPos.File != "" {
 				related = append(related, rule.Related{Pos: exe.copyPos, Message: "puts the binary at " + exe.path})
 			}
+			what := strings.Join(kinds, "+")
+			if v.Ref.Value != "" {
+				what += " " + v.Ref.Value
+			}
 			p.Report(rule.Finding{
 				Pos: m.MountPath.Pos,
-				Message: fmt.Sprintf("%s %s mounts volume %s (%s %s) at %s, which hides everything the image has there, including %s, which the container runs (%s, %s): the container cannot start (exec: %q: stat %s: no such file or directory)",
-					m.MountPath.Pos.Short(), pc.name(), v.Name.Value, strings.Join(kinds, "+"), v.Ref.Value, mp, exe.path, exe.what, exe.pos.Short(), exe.path, exe.path),
+				Message: fmt.Sprintf("%s %s mounts volume %s (%s) at %s, which hides everything the image has there, including %s, which the container runs (%s, %s): the container cannot start (exec: %q: stat %s: no such file or directory)",
+					m.MountPath.Pos.Short(), pc.name(), v.Name.Value, what, mp, exe.path, exe.what, exe.pos.Short(), exe.path, exe.path),
 				Related: related,
 			})
 		}
