@@ -242,7 +242,7 @@ func hasCommand(t *Target, name string) (dockerfile.Tri, source.Pos) {
 	if has != dockerfile.No {
 		return has, pos
 	}
-	if unexpandable(t.Stage) {
+	if unexpandable(t.Stage) || opaqueRuns(t.Stage) {
 		return dockerfile.Unknown, pos
 	}
 	dirs := []string{path.Dir(name)}

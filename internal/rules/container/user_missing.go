@@ -64,7 +64,7 @@ func runUserMissing(p *rule.Pass) error {
 	ts := Targets(p.Project)
 	for _, t := range ts {
 		im := t.Image
-		if u := im.User; u != nil && !u.Unresolved && !u.Numeric() && im.HasUser(u.Name) == dockerfile.No {
+		if u := im.User; u != nil && !u.Unresolved && !u.Numeric() && im.HasUser(u.Name) == dockerfile.No && !opaqueRuns(t.Stage) {
 			p.Report(rule.Finding{
 				Pos: u.Pos,
 				Message: fmt.Sprintf("%s USER %s, but the image of %s has no user %s (%s): the runtime cannot resolve the name and refuses to start the container: \"unable to find user %s: no matching entries in passwd file\"",
@@ -88,7 +88,7 @@ func runUserMissing(p *rule.Pass) error {
 func composeUser(p *rule.Pass, t *Target, r *runner) {
 	u := r.Service.User
 	name, _, _ := strings.Cut(u.Value, ":")
-	if name == "" || strings.Contains(u.Raw, "$") || isNumber(name) || t.Image.HasUser(name) != dockerfile.No {
+	if name == "" || strings.Contains(u.Raw, "$") || isNumber(name) || t.Image.HasUser(name) != dockerfile.No || opaqueRuns(t.Stage) {
 		return
 	}
 	p.Report(rule.Finding{
@@ -177,4 +177,18 @@ func usersOf(im *dockerfile.Image) string {
 func isNumber(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil
+}
+
+// opaqueRuns says whether a RUN of the stage chain does things the model cannot see: a script it
+// cannot parse, or a script file or make target it runs (which may create users or install
+// programs).
+func opaqueRuns(s *dockerfile.Stage) bool {
+	for st := s; st != nil; st = st.Base.FromStage {
+		for _, r := range st.Runs {
+			if r.Unparsed || strings.Contains(r.Script, ".sh") || strings.Contains(r.Script, "make ") || strings.Contains(r.Script, "ansible") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -e
+adduser -D -u 10001 app
