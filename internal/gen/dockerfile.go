@@ -146,8 +146,8 @@ func (p *Plan) Dockerfile() []byte {
 			w("RUN apk add --no-cache %s", strings.Join(pkgs, " "))
 		}
 	}
-	if len(p.Writes) > 0 {
-		w("COPY --from=build --chown=%d:%d /out/rw/ /", UID, UID)
+	for _, d := range p.Writes {
+		w("COPY --from=build --chown=%d:%d /out/rw%s %s", UID, UID, d, d)
 	}
 	w("# Relative paths in the code resolve against the working directory.")
 	w("WORKDIR %s", p.WorkDir)

@@ -101,6 +101,12 @@ func (p *Plan) Kubernetes() []byte {
 	w("        fsGroup: %d", UID)
 	w("        seccompProfile:")
 	w("          type: RuntimeDefault")
+	if p.lowPort() {
+		w("        # The program binds a port below 1024 as a non-root user (a safe sysctl since 1.22).")
+		w("        sysctls:")
+		w("          - name: net.ipv4.ip_unprivileged_port_start")
+		w("            value: \"0\"")
+	}
 	w("      containers:")
 	w("        - name: %s", p.Name)
 	w("          image: %s", p.Image())
@@ -181,4 +187,14 @@ func (p *Plan) Kubernetes() []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// lowPort says the program listens on a privileged port (below 1024).
+func (p *Plan) lowPort() bool {
+	for _, pt := range p.Ports {
+		if pt.Number < 1024 {
+			return true
+		}
+	}
+	return false
 }

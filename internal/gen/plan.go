@@ -54,6 +54,9 @@ type Plan struct {
 	// Health is the health route ("/healthz"), "" when the code has none.
 	Health    string
 	HealthPos source.Pos
+	// UnitBin is where the host's packaging installs the binary (goreleaser nfpms, a Makefile's
+	// install), which a unit's ExecStart must name; BinPath when the repository does not say.
+	UnitBin string
 	// VersionVar is the -X target of the version variable, if any.
 	VersionVar string
 	// SetEnv are variables the generated files set, with their values and the reason, sorted
@@ -142,6 +145,13 @@ func NewPlan(pr *facts.Project, want string) (*Plan, error) {
 		}
 	}
 	p.Health, p.HealthPos = healthRoute(pr, prog)
+	p.UnitBin = p.BinPath()
+	for _, in := range pr.Release.InstalledBinaries() {
+		if in.Name == p.Name && path.IsAbs(in.Path) && !strings.ContainsAny(in.Path, "$({") {
+			p.UnitBin = in.Path
+			break
+		}
+	}
 	for _, pt := range p.Ports {
 		if pt.Set {
 			p.SetEnv = append(p.SetEnv, SetVar{pt.Env, strconv.Itoa(pt.Number), "the code's default port is privileged"})

@@ -1,0 +1,3 @@
+module example.com/lowport
+
+go 1.22
