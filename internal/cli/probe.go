@@ -131,6 +131,12 @@ func runProbe(cmd *cobra.Command, e *env, f *probeFlags, args []string) error {
 	ctx := cmd.Context()
 
 	if f.image != "" {
+		// Inside the image, the working directory is the image's own unless the manifest or
+		// --workdir names one; probe's empty directory and seeds are for programs run here.
+		c.Seeds = nil
+		if f.workdir == "" {
+			c.Dir = target.Workdir
+		}
 		res, err := probe.RunImage(ctx, f.image, *c, probe.ImageOptions{Options: opt})
 		prog.Done()
 		if err != nil {

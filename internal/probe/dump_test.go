@@ -108,3 +108,13 @@ func TestParseSockets(t *testing.T) {
 		t.Errorf("v6 %+v", got)
 	}
 }
+
+func FuzzParseSockets(f *testing.F) {
+	f.Add([]byte("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1234 1\n"))
+	f.Add([]byte("x\n0: ZZ:1 0:0 0A a b c d e 1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, e := range parseSockets(b) {
+			_ = displayAddr(e.local)
+		}
+	})
+}

@@ -34,6 +34,9 @@ type Target struct {
 	Health string
 	// Image is the container image a Kubernetes workload runs.
 	Image string
+	// Workdir is a Kubernetes container's workingDir: the directory inside the image, for
+	// --image runs ("" keeps the image's WORKDIR).
+	Workdir string
 	// Notes say what the file leaves unknown and what probe does instead.
 	Notes []string
 }
@@ -428,7 +431,7 @@ func fromManifest(rel string, data []byte, container string) (*Target, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", rel, errNoWorkload)
 	}
-	tg := &Target{Kind: "Kubernetes", Path: rel, Image: ctr.Image.Value}
+	tg := &Target{Kind: "Kubernetes", Path: rel, Image: ctr.Image.Value, Workdir: ctr.WorkingDir.Value}
 	c := &tg.Conditions
 	c.Why = map[string]string{}
 	where := fmt.Sprintf("%s %s, container %s", w.Kind, w.Name.Value, ctr.Name.Value)
