@@ -204,7 +204,9 @@ var clues = []clue{
 		re(`(?i)lookup proxy\.golang\.org|proxy\.golang\.org.*(?:timeout|refused|no such host|403|404)`),
 		re(`(?i)cannot find main module|go\.mod file not found in current directory`),
 	}},
-	{"cgo-cc", []string{"c compiler", "exec: \"gcc\"", "exec: \"cc\"", "exec: \"clang\"", "requires cgo to work", "fatal error:", "musl-gcc", "cannot find -l"}, []*regexp.Regexp{
+	{"cgo-cc", []string{"c compiler", "exec: \"gcc\"", "exec: \"cc\"", "exec: \"clang\"", "requires cgo to work", "fatal error:", "musl-gcc", "cannot find -l", "unrecognized command-line option", "unrecognized command line option"}, []*regexp.Regexp{
+		// cgo cross-compiling with the host's C compiler: it rejects the target's flags.
+		re(`(?i)(?P<cc>[\w.+-]*(?:gcc|cc1|clang|cc))(?:\.exe)?: +error: unrecognized command[- ]line option ['"]?(?P<flag>-m(?:64|32|arm|thumb|arch=\S+|cpu=\S+))`),
 		re(`(?i)(?:/usr/bin/ld|collect2|ld): cannot find -l(?P<lib>\S+)`),
 		re(`(?i)cgo: C compiler "(?P<cc>[^"]+)" not found`),
 		re(`(?i)exec: "(?P<cc>gcc|cc|clang|g\+\+|musl-gcc|x86_64-linux-gnu-gcc|aarch64-linux-gnu-gcc)": executable file not found`),
