@@ -190,7 +190,7 @@ func distroless(name, tag string) BaseInfo {
 		return BaseInfo{}
 	}
 	if strings.Contains(tag, "nonroot") {
-		b.User = "nonroot"
+		b.User = "65532" // the image config says 65532 since distroless PR #375, not the name
 		b.Workdir = "/home/nonroot"
 	}
 	b.Exhaustive = true

@@ -15,7 +15,7 @@ func TestLookup(t *testing.T) {
 	rows := []row{
 		{"scratch", "scratch", LibcNone, "", false, No, No, No, ""},
 		{"gcr.io/distroless/static", "distroless-static", LibcNone, "", false, Yes, Yes, No, ""},
-		{"gcr.io/distroless/static-debian12:nonroot", "distroless-static", LibcNone, "", false, Yes, Yes, No, "nonroot"},
+		{"gcr.io/distroless/static-debian12:nonroot", "distroless-static", LibcNone, "", false, Yes, Yes, No, "65532"},
 		{"gcr.io/distroless/static-debian11:debug", "distroless-static", LibcNone, "", false, Yes, Yes, Unknown, ""},
 		{"gcr.io/distroless/base-debian11", "distroless-base", LibcGlibc, "2.31", false, Yes, Yes, No, ""},
 		{"gcr.io/distroless/cc-debian12:latest@sha256:abc", "distroless-cc", LibcGlibc, "2.36", false, Yes, Yes, No, ""},
