@@ -156,5 +156,38 @@ func other(field, a, b string) Difference {
 	default:
 		msg = fmt.Sprintf("%s: A %s, B %s", field, a, b)
 	}
+	if c := goEnvConsequence(field, b); c != "" {
+		msg += ": " + c
+	}
 	return Difference{Field: field, A: a, B: b, Message: msg}
+}
+
+// goEnvConsequence says what a Go environment value on B does to a go build or go run
+// there: the GOPATH-versus-modules differences that make a build work on one host only.
+func goEnvConsequence(field, b string) string {
+	v, _ := strconv.Unquote(b)
+	switch field {
+	case "env.GO111MODULE":
+		switch v {
+		case "off":
+			return "go build there runs in GOPATH mode and ignores go.mod (cannot find package … in any of $GOROOT, $GOPATH)"
+		case "auto":
+			return "outside a module go build there falls back to GOPATH mode"
+		}
+	case "env.GOFLAGS":
+		switch {
+		case strings.Contains(v, "-mod=vendor"):
+			return "go build there reads vendor/ and stops when it is inconsistent with go.mod"
+		case strings.Contains(v, "-mod=readonly"), strings.Contains(v, "-mod=mod"):
+			return "go build there resolves modules differently from A"
+		}
+	case "env.CGO_ENABLED":
+		if v == "0" {
+			return "go build there makes static binaries and fails for packages that need cgo"
+		}
+		return "go build there links libc dynamically where A's build did not"
+	case "env.GOPROXY", "env.GOPRIVATE", "env.GONOSUMDB", "env.GOSUMDB", "env.GONOPROXY":
+		return "go mod download there fetches modules from elsewhere than on A"
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ package hostdiff
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -66,7 +67,7 @@ var IdentityFields = []string{"tool", "hostname", "cgroup.path", "notes"}
 // order is the ranking of failure modes: those that stop every binary first (the kernel
 // cannot run it at all), then the process's identity and file system, then ports and memory,
 // then configuration.
-var order = []string{"SS2003", "SS2001", "SS2002", "SS2012", "SS2008", "SS2013", "SS6003", "SS6004", "SS7001", "SS2015", "SS2004", "SS2005"}
+var order = []string{"SS2003", "SS2001", "SS2002", "SS2012", "SS2008", "SS2013", "SS6003", "SS6004", "SS7001", "SS2015", "SS2004", "SS2005", "SS1010"}
 
 func rankOf(id string) int {
 	if i := slices.Index(order, id); i >= 0 {
@@ -96,6 +97,7 @@ func compare(a, b *host.Snapshot, fa map[string]string, need *Needs) *Result {
 	c.env()
 	c.ca()
 	c.zoneinfo()
+	c.toolchain()
 	sort.SliceStable(c.out, func(i, j int) bool {
 		x, y := c.out[i], c.out[j]
 		if x.rank != y.rank {
@@ -426,4 +428,64 @@ func (c *comparison) zoneinfo() {
 	matters := c.need == nil || c.need.Zones != No
 	c.add("SS2005", matters, "zoneinfo.dirs", strings.Join(c.a.Zoneinfo.Dirs, " "), "",
 		"B has no zoneinfo: time.LoadLocation fails with unknown time zone, unless the binary embeds time/tzdata")
+}
+
+// goVersion turns "go1.22.5" into "1.22.5" and "go1.23rc1" into "1.23" ("" for a
+// development or unknown version).
+func goVersion(v string) string {
+	if m := goVersionRe.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+var goVersionRe = regexp.MustCompile(`^go(\d+(?:\.\d+)*)`)
+
+// toolchain compares the Go toolchains of hosts that both have one (build hosts: CI runners,
+// machines that go build or go run in place). Since Go 1.21 the go command downloads a newer
+// toolchain that go.mod asks for, unless GOTOOLCHAIN=local or it is offline: an older one on
+// B stops the build only then.
+func (c *comparison) toolchain() {
+	a, b := c.a.Go, c.b.Go
+	if a.Path == "" || b.Path == "" {
+		return
+	}
+	av, bv := goVersion(a.Version), goVersion(b.Version)
+	if bv == "" || av == "" {
+		return
+	}
+	need, what := av, "a module that builds with A's go"+av
+	if c.need != nil && c.need.GoVersion != "" {
+		need, what = c.need.GoVersion, "go.mod, which requires go "+c.need.GoVersion+","
+	} else if c.need != nil && c.need.Project {
+		return
+	}
+	if host.CompareVersions(bv, need) >= 0 {
+		return
+	}
+	local := envValue(c.b, "GOTOOLCHAIN") == "local"
+	old := host.CompareVersions(bv, "1.21") < 0
+	// A that cannot build it either is no difference.
+	if host.CompareVersions(av, need) < 0 && (envValue(c.a, "GOTOOLCHAIN") == "local" || host.CompareVersions(av, "1.21") < 0) {
+		return
+	}
+	msg := fmt.Sprintf("B has go%s: %s does not build there", bv, what)
+	switch {
+	case local:
+		msg += fmt.Sprintf(" → go: go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)", need, bv)
+	case old:
+		msg += fmt.Sprintf(" → go%s cannot switch toolchains (Go 1.21 added that): go.mod requires go >= %s", bv, need)
+	default:
+		msg = fmt.Sprintf("B has go%s, older than %s: the go command downloads go%s there (GOTOOLCHAIN=auto), which fails offline", bv, need, need)
+	}
+	c.add("SS1010", local || old, "go.version", a.Version, b.Version, msg)
+}
+
+func envValue(s *host.Snapshot, name string) string {
+	for _, e := range s.Env {
+		if e.Name == name {
+			return e.Value
+		}
+	}
+	return ""
 }

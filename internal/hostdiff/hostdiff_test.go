@@ -178,6 +178,7 @@ func TestOtherDifferences(t *testing.T) {
 	b.Env = append(b.Env, host.EnvVar{Name: "EXTRA", State: "set"})
 	b.Users = b.Users[1:]
 	b.Limits.NoFile.Soft = 1024
+	b.Env = append(b.Env, host.EnvVar{Name: "GO111MODULE", State: "set", Value: "off"})
 	r := Compare(a, b, nil)
 	// A runs as root, so a missing "app" user is not a user-missing failure: it is listed
 	// with the other differences.
@@ -190,9 +191,12 @@ func TestOtherDifferences(t *testing.T) {
 			fields = append(fields, d.Field)
 		}
 	}
-	wantFields := []string{"env.EXTRA", "kernel.release", "limits.nofile.soft", "users.app"}
+	wantFields := []string{"env.EXTRA", "env.GO111MODULE", "kernel.release", "limits.nofile.soft", "users.app"}
 	if d := cmp.Diff(wantFields, fields); d != "" {
 		t.Errorf("other differences (-want +got):\n%s", d)
+	}
+	if m := r.Differences[1].Message; !strings.Contains(m, "GOPATH mode") {
+		t.Errorf("GO111MODULE=off: %q", m)
 	}
 }
 
@@ -544,4 +548,48 @@ func FuzzCompare(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestToolchain(t *testing.T) {
+	withGo := func(version string, env ...host.EnvVar) *host.Snapshot {
+		s := base()
+		s.Go = host.GoTool{Path: "/usr/local/go/bin/go", GOROOT: "/usr/local/go", Version: version, Env: env}
+		s.Env = append(s.Env, env...)
+		return s
+	}
+	local := host.EnvVar{Name: "GOTOOLCHAIN", State: "set", Value: "local"}
+	for _, tc := range []struct {
+		name    string
+		a, b    *host.Snapshot
+		need    *Needs
+		matters bool
+		msg     string // "" for no SS1010 difference at all
+	}{
+		{"older than 1.21", withGo("go1.22.5"), withGo("go1.19.8"), nil, true, `^B has go1.19.8: a module that builds with A's go1.22.5 does not build there → go1.19.8 cannot switch toolchains`},
+		{"GOTOOLCHAIN=local", withGo("go1.22.5"), withGo("go1.21.0", local), nil, true, `→ go: go.mod requires go >= 1.22.5 \(running go 1.21.0; GOTOOLCHAIN=local\)$`},
+		{"auto downloads", withGo("go1.22.5"), withGo("go1.21.0"), nil, false, `the go command downloads go1.22.5 there`},
+		{"project needs less", withGo("go1.22.5"), withGo("go1.19.8"), &Needs{Project: true, GoVersion: "1.18"}, false, ""},
+		{"project needs more, A downloads it", withGo("go1.22.5"), withGo("go1.22.5", local), &Needs{Project: true, GoVersion: "1.23.0"}, true, `^B has go1.22.5: go.mod, which requires go 1.23.0, does not build there → go: go.mod requires go >= 1.23.0`},
+		{"project needs more, neither can", withGo("go1.22.5", local), withGo("go1.22.5", local), &Needs{Project: true, GoVersion: "1.23.0"}, false, ""},
+		{"no go on B", withGo("go1.22.5"), base(), nil, false, ""},
+		{"release candidate", withGo("go1.23rc1"), withGo("go1.20.1"), nil, true, `needs|cannot switch`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Compare(tc.a, tc.b, tc.need)
+			var got *Difference
+			for i, d := range r.Differences {
+				if d.ID == "SS1010" {
+					got = &r.Differences[i]
+				}
+			}
+			switch {
+			case tc.msg == "" && got != nil:
+				t.Errorf("unexpected %s", got.Message)
+			case tc.msg != "" && got == nil:
+				t.Errorf("no SS1010 difference:\n%s", dump(r.Differences))
+			case got != nil && (got.Matters != tc.matters || !regexp.MustCompile(tc.msg).MatchString(got.Message)):
+				t.Errorf("matters=%v %q, want matters=%v /%s/", got.Matters, got.Message, tc.matters, tc.msg)
+			}
+		})
+	}
 }

@@ -47,6 +47,8 @@ type Needs struct {
 	TLS, Zones Tri
 	// Temp says the code uses the temporary directory; Writes that it writes files.
 	Temp, Writes bool
+	// GoVersion is the highest go directive of the project's go.mod files ("" when none).
+	GoVersion string
 }
 
 // EnvNeed is one variable the code reads.
@@ -97,6 +99,11 @@ func FromProject(p *facts.Project) (*Needs, error) {
 		}
 	}
 	n.Temp = len(g.Temp) > 0
+	for _, m := range g.Modules {
+		if numeric(m.Go) && host.CompareVersions(m.Go, n.GoVersion) > 0 {
+			n.GoVersion = m.Go
+		}
+	}
 	for _, f := range g.Files {
 		n.Writes = n.Writes || f.Write
 	}
