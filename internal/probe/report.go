@@ -61,11 +61,13 @@ func (r *Result) WriteText(w io.Writer) {
 	}
 	if r.Blocked != nil && len(r.Blocked.Frames) > 0 {
 		fmt.Fprintln(w, "  goroutine 1:")
-		for i, f := range r.Blocked.Frames {
-			if i == 8 {
-				fmt.Fprintf(w, "    … %d more\n", len(r.Blocked.Frames)-i)
-				break
-			}
+		// The innermost frames say what it waits on, the outermost whose code waits.
+		fr := r.Blocked.Frames
+		if len(fr) > 7 {
+			fmt.Fprintf(w, "    %s\n    %s\n    … %d more\n", fr[0], fr[1], len(fr)-6)
+			fr = fr[len(fr)-4:]
+		}
+		for _, f := range fr {
 			fmt.Fprintln(w, "    "+f)
 		}
 	}
