@@ -91,9 +91,23 @@ func newRoot(e *env) *cobra.Command {
 		Long: `shipshape predicts and explains the start-up failures of Go services on Linux servers,
 container images, Kubernetes pods and systemd units, from one catalog of failure modes.
 
-  shipshape check [DIR]        preflight a Go project with its Dockerfiles, manifests and units
-  shipshape rules [ID]         list the catalog, or print the doc of one failure mode
+Before you ship:
+  shipshape check [DIR]             preflight the Go code together with its Dockerfiles, compose
+                                    files, manifests, units, scripts and .env files (static: runs
+                                    nothing, no network)
+  shipshape inspect FILE|IMAGE      will this binary or image start? read from the artifact itself
+  shipshape probe -- ./server       start it the way production will and say what breaks it
+                                    (runs your program)
+  shipshape build / gen             production builds and deployment files right by construction
 
+When it did not start:
+  shipshape explain [LOG]           name the failure mode behind a start-up failure log
+  shipshape snapshot / diff A B     the facts of a host, and what differs between two that matters
+
+The catalog:
+  shipshape rules [ID]              every failure mode, or the doc of one (also docs/rules/)
+
+In CI: check --format sarif|github|gitlab, --fail-on, --baseline (see the README).
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 misuse or unreadable input.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
