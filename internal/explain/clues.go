@@ -213,7 +213,9 @@ var clues = []clue{
 		re(`(?i)Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work`),
 		re(`(?i)fatal error: (?P<header>[\w/]+\.h): No such file or directory`),
 	}},
-	{"non-main", []string{"is not a main package", "non-main package", "buildmode=archive", "no main packages", "!<arch>"}, nil},
+	// go build -o of a non-main package writes an ar archive (mode 0644): exec says permission
+	// denied, or exec format error once chmod +x; file(1) calls it "current ar archive".
+	{"non-main", []string{"is not a main package", "non-main package", "buildmode=archive", "no main packages", "!<arch>", "current ar archive"}, nil},
 	{"missing-cmd", []string{"executable file not found in $path", "not found", "missing git command"}, []*regexp.Regexp{
 		re(`(?i)exec: \\?"(?P<cmd>[^"\\]+)\\?": executable file not found in \$PATH`),
 		re(`(?i)(?:^|: )(?P<cmd>[\w.+-]+): command not found`),

@@ -348,6 +348,8 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 		switch {
 		case f.has("non-main"):
 			v.vote("SS1008", 10*w, "go build of a non-main package wrote an archive, not an executable", o)
+		case crlf:
+			v.vote("SS2010", 9*w, "the script's first line ends in CR, which some runtimes report as an unknown executable format", o)
 		case p != "" && isScript(p) && f.has("ctx-noshebang"):
 			v.vote("SS2010", 9*w, "a script run directly needs a first line #!/bin/sh; without it (or with a broken one) execve reports exec format error", o)
 		default:

@@ -238,3 +238,53 @@ func TestRealUntrustedTLS(t *testing.T) {
 	cmd.Env = []string{"SSL_CERT_FILE=" + empty, "SSL_CERT_DIR=" + t.TempDir()}
 	expect(t, run(t, cmd), "SS2004")
 }
+
+// TestRealNonMainPackage builds a library package with go build -o, as a Dockerfile whose
+// build path points at the wrong directory does, and runs the result. Exec alone cannot tell
+// the archive from a binary without its exec bit; with file(1)'s verdict in the log it can.
+func TestRealNonMainPackage(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip(err)
+	}
+	fileTool, err := exec.LookPath("file")
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":     "module example.com/svc\n\ngo 1.21\n",
+		"lib/lib.go": "package lib\n\nfunc F() int { return 1 }\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build := exec.Command(goTool, "build", "-o", "app", "./lib")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=", "GOTOOLCHAIN=local")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Skipf("go build of a library: %v\n%s", err, b)
+	}
+	app := filepath.Join(dir, "app")
+	denied := run(t, exec.Command(app))
+	if !strings.Contains(denied, "permission denied") {
+		t.Fatalf("exec of the archive said %q", denied)
+	}
+	expect(t, denied, "SS2009") // the words alone are the exec-bit failure
+	out, err := exec.Command(fileTool, app).CombinedOutput()
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Logf("file: %s", out)
+	expect(t, denied+string(out), "SS1008")
+	if err := os.Chmod(app, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	format := run(t, exec.Command(app))
+	expect(t, format+string(out), "SS1008")
+}
