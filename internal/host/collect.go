@@ -343,7 +343,7 @@ func (c *collector) systemd() Systemd {
 	}
 	// Since systemd 246 the shared library's file name carries the version
 	// (libsystemd-shared-252.so), which is cheaper than reading the binary.
-	dirs := []string{"/lib/systemd", "/usr/lib/systemd"}
+	dirs := []string{"/lib/systemd", "/usr/lib/systemd", "/usr/lib64/systemd"}
 	if ents, err := readDir(c.fsys, "/usr/lib"); err == nil {
 		for _, e := range ents {
 			if strings.Contains(e.Name(), "-linux-") {

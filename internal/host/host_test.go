@@ -562,3 +562,14 @@ func TestProcNetLarge(t *testing.T) {
 		t.Errorf("%d listeners, want %d: %v", len(ports), n/50_000, ports)
 	}
 }
+
+func TestLibcNixOS(t *testing.T) {
+	dir := writeTree(t, map[string]string{"nix/store/abc-glibc-2.39/lib/libc.so.6": "x", "etc/zoneinfo/UTC": "TZif"})
+	s := Collect(Options{FS: os.DirFS(dir), Sys: debianSys(), Env: []string{}})
+	if s.Libc.Family != Unknown || !strings.Contains(strings.Join(s.Notes, "\n"), "/nix/store") {
+		t.Errorf("NixOS libc %+v, notes %q", s.Libc, s.Notes)
+	}
+	if d := cmp.Diff([]string{"/etc/zoneinfo"}, s.Zoneinfo.Dirs); d != "" {
+		t.Errorf("NixOS zoneinfo (-want +got):\n%s", d)
+	}
+}

@@ -91,6 +91,12 @@ func (c *collector) libc() Libc {
 			return Libc{Family: "musl", Version: v, Path: p}
 		}
 	}
+	if isDir(c.fsys, "/nix/store") {
+		// NixOS keeps every libc in the store, none at the standard paths a binary built
+		// elsewhere names: which one a service gets depends on how it is packaged.
+		c.note("no libc at the standard paths; /nix/store holds this system's")
+		return Libc{Family: Unknown, Version: Unknown}
+	}
 	return Libc{Family: "none", Version: ""}
 }
 
