@@ -341,8 +341,9 @@ func (c *collector) systemd() Systemd {
 	if !isDir(c.fsys, "/run/systemd/system") {
 		return Systemd{Present: No}
 	}
-	// Since systemd 246 the shared library's file name carries the version
-	// (libsystemd-shared-252.so), which is cheaper than reading the binary.
+	// systemd names its private shared library with its version
+	// (libsystemd-shared-252.so on Debian 12), which is cheaper than reading the binary; an
+	// install without such a file gives "unknown".
 	dirs := []string{"/lib/systemd", "/usr/lib/systemd", "/usr/lib64/systemd"}
 	if ents, err := readDir(c.fsys, "/usr/lib"); err == nil {
 		for _, e := range ents {
