@@ -9,7 +9,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -571,5 +573,33 @@ func TestLibcNixOS(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"/etc/zoneinfo"}, s.Zoneinfo.Dirs); d != "" {
 		t.Errorf("NixOS zoneinfo (-want +got):\n%s", d)
+	}
+}
+
+// TestMuslFromThisMachine reads a real musl loader, at / or under $SHIPSHAPE_TEST_MUSL_ROOT
+// (for instance dpkg -x of Debian's musl package), and checks the version against what the
+// loader itself prints when run alone.
+func TestMuslFromThisMachine(t *testing.T) {
+	var root string
+	for _, r := range []string{"/", os.Getenv("SHIPSHAPE_TEST_MUSL_ROOT")} {
+		if m, _ := filepath.Glob(filepath.Join(r, "lib/ld-musl-*.so.1")); r != "" && len(m) > 0 {
+			root = r
+			break
+		}
+	}
+	if root == "" {
+		t.Skip("no musl loader in /lib, and SHIPSHAPE_TEST_MUSL_ROOT is not set (install Debian's musl package, or dpkg -x it and point the variable at it)")
+	}
+	s := Collect(Options{FS: os.DirFS(root), Sys: debianSys(), Env: []string{}})
+	if s.Libc.Family != "musl" {
+		t.Fatalf("libc %+v under %s", s.Libc, root)
+	}
+	out, _ := exec.Command(filepath.Join(root, s.Libc.Path)).CombinedOutput() // exits 1 after printing its banner
+	m := regexp.MustCompile(`(?m)^Version (\S+)$`).FindSubmatch(out)
+	if m == nil {
+		t.Skipf("the loader printed no version (another architecture?): %q", out)
+	}
+	if s.Libc.Version != string(m[1]) {
+		t.Errorf("musl version %q, the loader says %q", s.Libc.Version, m[1])
 	}
 }

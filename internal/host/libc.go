@@ -160,10 +160,11 @@ func libraryVersions(r io.ReaderAt) (defs []string, err error) {
 	return defs, nil
 }
 
-// muslVersion finds musl's version in its loader (which is also its libc): the string
-// src/internal/version.c compiles in as __libc_version, a NUL-terminated "1.2.4" that
-// `ld-musl-x86_64.so.1` prints as "Version 1.2.4". It is the only NUL-delimited string of the
-// form major.minor.patch in the read-only data of the releases seen (0.9.x to 1.2.x).
+// muslVersion finds musl's version in its loader (which is also its libc): the string musl
+// compiles in as __libc_version, a NUL-terminated "1.2.3" that the loader run alone prints as
+// "Version 1.2.3". In Debian's musl 1.2.3 it is the only NUL-delimited string of the form
+// major.minor.patch starting 0.9 or 1.x (TestMuslFromThisMachine checks a real loader against
+// what it prints).
 func muslVersion(b []byte) string {
 	if m := muslVersionRe.FindSubmatch(b); m != nil {
 		return string(m[1])
