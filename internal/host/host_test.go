@@ -331,6 +331,15 @@ func TestGlibcFromThisMachine(t *testing.T) {
 	if CompareVersions(s.Libc.Version, "2.17") < 0 {
 		t.Errorf("glibc version %q from %s, want a real release", s.Libc.Version, s.Libc.Path)
 	}
+	// libc.so.6 run alone prints its banner: "… stable release version 2.36."
+	out, err := exec.Command(s.Libc.Path).Output()
+	m := regexp.MustCompile(`release version (\d+\.\d+)`).FindSubmatch(out)
+	if err != nil || m == nil {
+		t.Skipf("%s printed no release version (%v): %q", s.Libc.Path, err, out)
+	}
+	if s.Libc.Version != string(m[1]) {
+		t.Errorf("glibc version %q from the version definitions, %s says %q", s.Libc.Version, s.Libc.Path, m[1])
+	}
 }
 
 func TestCgroupV1Docker(t *testing.T) {
