@@ -26,6 +26,13 @@ func main() {
 	if err := os.MkdirAll("/var/lib/writer/cache", 0o755); err != nil {
 		log.Fatal(err)
 	}
+	// MkdirAll succeeds on a directory that exists whoever owns it: write to prove access.
+	if err := os.WriteFile("data/uploads/.started", nil, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("/var/lib/writer/cache/.started", nil, 0o644); err != nil {
+		log.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
 	mux.HandleFunc("POST /upload", func(w http.ResponseWriter, r *http.Request) {
