@@ -215,4 +215,3 @@ func docker(t *testing.T, ctx context.Context, stdin io.Reader, args ...string) 
 	}
 	return stdout.String()
 }
-
