@@ -201,7 +201,7 @@ func TestFromManifest(t *testing.T) {
 }
 
 func TestFromManifestReadOnlyRootFailsTheFixture(t *testing.T) {
-	requireRoot(t)
+	requireMountNamespace(t)
 	root := writeTree(t, map[string]string{"k8s/deployment.yaml": manifest})
 	tg, err := FromFile(root, "k8s/deployment.yaml", "")
 	if err != nil {

@@ -102,6 +102,11 @@ func runHelper(spec string) {
 			fail("setuid %d: %v", s.UID, err)
 		}
 	}
+	// In a user namespace the helper kept CAP_SYS_ADMIN and CAP_NET_ADMIN as ambient
+	// capabilities for the mounts and loopback; the service gets none.
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && err != unix.EINVAL {
+		fail("clearing ambient capabilities: %v", err)
+	}
 	// As in runc and systemd, the working directory is entered as the service's user.
 	if err := os.Chdir(s.Dir); err != nil {
 		fail("changing to the working directory %s: %v", s.Dir, unwrapPath(err))
@@ -197,7 +202,7 @@ func readOnlyRoot(writable, readWrite, keep []string) error {
 		if st.Flags&unix.ST_RDONLY != 0 {
 			continue
 		}
-		keep := uintptr(st.Flags) & (unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_NOATIME | unix.MS_NODIRATIME | unix.MS_RELATIME)
+		keep := mountFlags(st.Flags)
 		if err := unix.Mount("", mp, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|keep, ""); err != nil {
 			return fmt.Errorf("remounting %s read-only: %v", mp, err)
 		}
@@ -259,4 +264,23 @@ func unescapeMount(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// mountFlags turns statfs's ST_* flags into the MS_* flags a remount must keep (in a user
+// namespace the kernel refuses a remount that drops a locked one). Most share their values;
+// ST_RELATIME does not.
+func mountFlags(st int64) uintptr {
+	var f uintptr
+	for _, m := range [...]struct {
+		st int64
+		ms uintptr
+	}{
+		{unix.ST_NOSUID, unix.MS_NOSUID}, {unix.ST_NODEV, unix.MS_NODEV}, {unix.ST_NOEXEC, unix.MS_NOEXEC},
+		{unix.ST_NOATIME, unix.MS_NOATIME}, {unix.ST_NODIRATIME, unix.MS_NODIRATIME}, {unix.ST_RELATIME, unix.MS_RELATIME},
+	} {
+		if st&m.st != 0 {
+			f |= m.ms
+		}
+	}
+	return f
 }

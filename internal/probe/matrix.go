@@ -163,9 +163,9 @@ func describeLimits(c Conditions) string {
 }
 
 // RunMatrix probes argv with yours, with target, and with yours changed in one condition of
-// target at a time. As root every case gets its own network namespace and they run at once
-// (services binding the same port cannot collide); otherwise, or when a health URL must be
-// reached from here, they run one after the other.
+// target at a time. As root (or with user namespaces) every case gets its own network
+// namespace and they run at once: services binding the same port cannot collide. Otherwise,
+// or when a health URL must be reached from here, they run one after the other.
 func RunMatrix(ctx context.Context, argv []string, yours, target Conditions, opt Options) (*Matrix, error) {
 	var notes []string
 	if os.Geteuid() == 0 && !opt.AllowRoot && (yours.User == nil || yours.User.UID == 0) {
@@ -185,11 +185,11 @@ func RunMatrix(ctx context.Context, argv []string, yours, target Conditions, opt
 	m.Differences = differences(yours, target)
 	cases := append([]*Case{m.Yours}, m.Differences...)
 	cases = append(cases, m.Production)
-	m.Parallel = os.Geteuid() == 0 && opt.Health == ""
+	m.Parallel = (os.Geteuid() == 0 || userNamespaces()) && opt.Health == ""
 	if m.Parallel {
 		opt.Isolated = true
-	} else if os.Geteuid() != 0 {
-		m.Notes = append(m.Notes, "not root: cases run one after the other in this host's network")
+	} else if opt.Health == "" {
+		m.Notes = append(m.Notes, "neither root nor user namespaces: cases run one after the other in this host's network")
 	}
 	one := opt
 	one.Progress = nil

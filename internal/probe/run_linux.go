@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -97,21 +98,24 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	}
 	c.User = u
 
+	// Without root, a user namespace (mapping only the caller's own ids) gives the helper the
+	// right to make a mount and a network namespace of its own.
+	userns := !root && (c.ReadOnlyRoot || opt.Isolated) && userNamespaces()
 	var flags uintptr
 	if c.ReadOnlyRoot {
-		if root {
+		if root || userns {
 			flags |= syscall.CLONE_NEWNS
 			spec.ReadOnly, spec.Writable, spec.ReadWrite = true, c.Writable, c.ReadWrite
 		} else {
-			res.Notes = append(res.Notes, "read-only root not simulated: a mount namespace needs root")
+			res.Notes = append(res.Notes, "read-only root not simulated: a mount namespace needs root or unprivileged user namespaces")
 		}
 	}
 	if opt.Isolated {
-		if root {
+		if root || userns {
 			flags |= syscall.CLONE_NEWNET
 			spec.LoopbackUp = true
 		} else {
-			res.Notes = append(res.Notes, "own network namespace not available without root: the service shares this host's ports")
+			res.Notes = append(res.Notes, "own network namespace not available without root or user namespaces: the service shares this host's ports")
 		}
 	}
 	g, note := newGroup(c.Memory)
@@ -130,7 +134,7 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	var cmd *exec.Cmd
 	var statusR *os.File
 	start := time.Now()
-	if direct(spec, g) {
+	if !userns && direct(spec, g) {
 		// exec.Cmd can do all of it (user, groups, session, working directory, cgroup): the
 		// service is started without the helper, a few milliseconds sooner.
 		cmd = exec.Command(prog)
@@ -181,6 +185,16 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 		cmd.Stdout, cmd.Stderr = w, w
 		cmd.ExtraFiles = []*os.File{statusW}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Unshareflags: flags}
+		if userns {
+			uid, gid := os.Getuid(), os.Getgid()
+			cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER
+			cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}}
+			cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}}
+			cmd.SysProcAttr.GidMappingsEnableSetgroups = false
+			// The helper keeps the capabilities it needs across its exec; it clears them
+			// before it execs the service.
+			cmd.SysProcAttr.AmbientCaps = []uintptr{unix.CAP_SYS_ADMIN, unix.CAP_NET_ADMIN}
+		}
 		cmd.WaitDelay = 500 * time.Millisecond
 		start = time.Now()
 		if err := cmd.Start(); err != nil {
@@ -339,13 +353,37 @@ func resolveUser(u *User, root, allowRoot bool) (*User, string, error) {
 	return u, "", nil
 }
 
-// killTree kills the service's session, every descendant and everything in its cgroups.
+// killTree kills the service's session, every descendant and everything in its cgroups, and
+// waits (up to a second) until none of them runs any more.
 func killTree(pid int, g *group) {
-	for _, p := range members(pid) {
+	ms := members(pid)
+	for _, p := range ms {
 		killPid(p)
 	}
 	syscall.Kill(-pid, syscall.SIGKILL)
 	g.kill()
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(2 * time.Millisecond) {
+		alive := false
+		for _, p := range append(ms, g.pids()...) {
+			if p != pid && running(p) {
+				alive = true
+				break
+			}
+		}
+		if !alive {
+			return
+		}
+	}
+}
+
+// running says whether a process exists and is not a zombie.
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z'
 }
 
 func killPid(p int) {
@@ -433,4 +471,28 @@ func startInNewNetns(cmd *exec.Cmd) error {
 		errc <- err
 	}()
 	return <-errc
+}
+
+// userNamespaces says whether this kernel lets an unprivileged process make a user namespace
+// (the limit, Debian's switch and Ubuntu's AppArmor restriction all allow it).
+func userNamespaces() bool {
+	read := func(p string) (int, bool) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return 0, false
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		return n, err == nil
+	}
+	if n, ok := read("/proc/sys/user/max_user_namespaces"); ok && n == 0 {
+		return false
+	}
+	if n, ok := read("/proc/sys/kernel/unprivileged_userns_clone"); ok && n == 0 {
+		return false
+	}
+	if n, ok := read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"); ok && n == 1 {
+		return false
+	}
+	_, err := os.Stat("/proc/self/ns/user")
+	return err == nil
 }

@@ -142,8 +142,16 @@ func TestFailsOnUser(t *testing.T) {
 	}
 }
 
+// requireMountNamespace skips when neither root nor a user namespace can make the read-only
+// root.
+func requireMountNamespace(t *testing.T) {
+	if os.Geteuid() != 0 && !userNamespaces() {
+		t.Skip("needs root or unprivileged user namespaces")
+	}
+}
+
 func TestFailsOnReadOnlyRoot(t *testing.T) {
-	requireRoot(t)
+	requireMountNamespace(t)
 	res := probe(t, []string{fixture(t, "readonly")}, Conditions{ReadOnlyRoot: true}, Options{})
 	if res.Verdict != Failed {
 		t.Fatalf("verdict %s, want failed on a read-only root", res.Verdict)
@@ -335,15 +343,17 @@ func TestUmaskLimitsAndEnvironmentApplied(t *testing.T) {
 		want []string
 	}{
 		{"helper", Conditions{Umask: &umask, NoFile: 256, Env: []string{"A=1"}}, Options{},
-			[]string{"umask=0077", "nofile=256", "env=A=1,PATH=" + DefaultPath, "tty=no", "stdin=eof"}},
-		{"direct", Conditions{Env: []string{"PATH=/bin:/usr/bin"}}, Options{Isolated: true},
-			[]string{"umask=0022", "env=PATH=/bin:/usr/bin", "tty=no", "stdin=eof"}},
+			[]string{"umask=0077", "nofile=256", "env=A=1,PATH=" + DefaultPath, "tty=no", "stdin=eof", "CapEff:\t0000000000000000"}},
+		// As root, direct in a network namespace; otherwise through the helper in a user
+		// namespace, whose capabilities must not reach the service.
+		{"isolated", Conditions{Env: []string{"PATH=/bin:/usr/bin"}}, Options{Isolated: true},
+			[]string{"umask=0022", "env=PATH=/bin:/usr/bin", "tty=no", "stdin=eof", "CapEff:\t0000000000000000"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out syncBuffer
 			tc.opt.Output = &out
 			script := `echo "umask=$(umask)"; echo "nofile=$(ulimit -n)"; echo "env=$(env | grep -v '^PWD=\|^SHLVL=\|^_=' | sort | paste -sd, -)"; ` +
-				`if [ -t 0 ] || [ -t 1 ]; then echo tty=yes; else echo tty=no; fi; if read -r x; then echo stdin=data; else echo stdin=eof; fi; exec "$0"`
+				`if [ -t 0 ] || [ -t 1 ]; then echo tty=yes; else echo tty=no; fi; if read -r x; then echo stdin=data; else echo stdin=eof; fi; grep CapEff /proc/self/status; exec "$0"`
 			res := probe(t, []string{"/bin/sh", "-c", script, fixture(t, "works")}, tc.c, tc.opt)
 			if res.Verdict != Ready {
 				t.Fatalf("%s", res.Summary())
