@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -95,7 +96,7 @@ type htmlNote struct {
 
 type htmlTarget struct {
 	Anchor   string
-	Kind     string // image, Deployment, compose service, unit, Go code, file, …
+	Kind     string // image, Deployment (any Kubernetes kind), compose service, unit, source, file, project
 	Name     string
 	Detail   string
 	Counts   []htmlCount
@@ -144,11 +145,7 @@ type htmlLine struct {
 }
 
 func buildPage(r *Report, opt Options) *htmlPage {
-	root := r.Root
-	if root == "" {
-		root = "."
-	}
-	p := &htmlPage{Root: root, Version: opt.ToolVersion, Said: r.Verdict, CSS: template.CSS(htmlCSS)}
+	p := &htmlPage{Root: pageTitle(r.Root), Version: opt.ToolVersion, Said: r.Verdict, CSS: template.CSS(htmlCSS)}
 	rules := map[string]*rule.Rule{}
 	for _, ru := range r.Rules {
 		rules[ru.ID] = ru
@@ -226,6 +223,20 @@ func buildPage(r *Report, opt Options) *htmlPage {
 		p.Notes = append(p.Notes, hn)
 	}
 	return p
+}
+
+// pageTitle names the checked directory: as the user gave it, or by its own name when it was
+// given as "." or "..", which say nothing once the page is opened elsewhere.
+func pageTitle(root string) string {
+	if root == "" {
+		root = "."
+	}
+	if c := filepath.Clean(root); c == "." || c == ".." || strings.HasSuffix(c, string(filepath.Separator)+"..") {
+		if abs, err := filepath.Abs(c); err == nil && filepath.Base(abs) != string(filepath.Separator) {
+			return filepath.Base(abs)
+		}
+	}
+	return root
 }
 
 func counts(errs, warns, infos int) []htmlCount {
@@ -571,7 +582,7 @@ func (tf *targetFinder) of(f rule.Finding) *htmlTarget {
 		return &htmlTarget{Kind: "project", Name: "the checked directory", order: orderNone}
 	}
 	if isGo(f.File) {
-		return &htmlTarget{Kind: "Go code", Name: "", Detail: "found in the Go sources alone, wherever they run", order: orderGo}
+		return &htmlTarget{Kind: "source", Name: "Go code", Detail: "found in the Go sources alone: it holds wherever they run", order: orderGo}
 	}
 	return &htmlTarget{Kind: "file", Name: f.File, file: f.File, order: orderFile}
 }
@@ -625,7 +636,7 @@ func (tf *targetFinder) artifactTarget(pos source.Pos) *htmlTarget {
 			if at == nil {
 				return &htmlTarget{Kind: "compose file", Name: pos.File, file: pos.File, order: orderCompose}
 			}
-			return &htmlTarget{Kind: "compose service", Name: at.Name, Detail: fmt.Sprintf("%s (%s)", pos.File, at.Pos.Short()), file: pos.File, order: orderCompose}
+			return &htmlTarget{Kind: "compose service", Name: at.Name, Detail: "compose service defined at " + at.Pos.Short(), file: pos.File, order: orderCompose}
 		}
 		o := objectAt(a.objects, pos.Line)
 		if o == nil {

@@ -214,7 +214,7 @@ func headings(ts []renderedTarget) []string {
 func TestHTMLTargets(t *testing.T) {
 	p := page{string(format(t, "html", htmlReport(), report.Options{}))}
 	ts := p.targets()
-	want := []string{"image Dockerfile", "Deployment shop/app", "compose service web", "unit app.service", "Go code", "file blob.bin", "project the checked directory"}
+	want := []string{"image Dockerfile", "Deployment shop/app", "compose service web", "unit app.service", "source Go code", "file blob.bin", "project the checked directory"}
 	if diff := cmp.Diff(want, headings(ts)); diff != "" {
 		t.Fatalf("target headings (-want +got):\n%s", diff)
 	}
@@ -445,7 +445,9 @@ func chromium(t *testing.T, bin string, args ...string) []byte {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + t.TempDir(),
-		"--no-first-run", "--disable-extensions", "--disable-background-networking"}
+		"--no-first-run", "--disable-extensions", "--disable-background-networking",
+		// No name resolves: a page that needed the network would show it in the screenshot.
+		"--host-resolver-rules=MAP * ~NOTFOUND"}
 	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -487,9 +489,10 @@ func TestHTMLInChromium(t *testing.T) {
 	if !strings.Contains(dom.src, "</html>") {
 		t.Fatalf("Chromium dumped no document:\n%.500s", dom.src)
 	}
+	assertOffline(t, dom.src)
 	ts := dom.targets()
 	got := headings(ts)
-	for _, want := range []string{"image Dockerfile", "Deployment orders-api", "unit orders-api.service", "Go code"} {
+	for _, want := range []string{"image Dockerfile", "Deployment orders-api", "unit orders-api.service", "source Go code"} {
 		found := false
 		for _, h := range got {
 			found = found || h == want
