@@ -137,6 +137,9 @@ func runProbe(cmd *cobra.Command, e *env, f *probeFlags, args []string) error {
 		if f.workdir == "" {
 			c.Dir = target.Workdir
 		}
+		if target.EmptyDirs != nil {
+			c.Writable = append(append([]string(nil), target.EmptyDirs...), f.tmpfs...)
+		}
 		res, err := probe.RunImage(ctx, f.image, *c, probe.ImageOptions{Options: opt})
 		prog.Done()
 		if err != nil {

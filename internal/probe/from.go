@@ -37,6 +37,9 @@ type Target struct {
 	// Workdir is a Kubernetes container's workingDir: the directory inside the image, for
 	// --image runs ("" keeps the image's WORKDIR).
 	Workdir string
+	// EmptyDirs are the container's writable emptyDir mount paths, for --image runs (the
+	// conditions keep only those that exist on this machine).
+	EmptyDirs []string
 	// Notes say what the file leaves unknown and what probe does instead.
 	Notes []string
 }
@@ -494,6 +497,7 @@ func fromManifest(rel string, data []byte, container string) (*Target, error) {
 		mp := vm.MountPath.Value
 		switch {
 		case v != nil && v.Source == "emptyDir" && !vm.ReadOnly:
+			tg.EmptyDirs = append(tg.EmptyDirs, mp)
 			if st, err := os.Stat(mp); err == nil && st.IsDir() {
 				c.Writable = append(c.Writable, mp)
 			} else {

@@ -192,6 +192,9 @@ func TestFromManifest(t *testing.T) {
 	if !c.ReadOnlyRoot || !slices.Equal(c.Writable, []string{"/tmp"}) || c.Memory != 64<<20 {
 		t.Errorf("ro %v writable %v memory %d", c.ReadOnlyRoot, c.Writable, c.Memory)
 	}
+	if !slices.Equal(tg.EmptyDirs, []string{"/tmp"}) {
+		t.Errorf("emptyDirs %v", tg.EmptyDirs)
+	}
 	if tg.Port != 8080 || tg.Health != "http://127.0.0.1:8080/ready" || tg.Image != "example.com/api:1.2" {
 		t.Errorf("port %d health %q image %q", tg.Port, tg.Health, tg.Image)
 	}

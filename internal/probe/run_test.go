@@ -58,6 +58,9 @@ func TestReadyAndNoOrphans(t *testing.T) {
 	if left := processesWith(m); len(left) > 0 {
 		t.Errorf("processes left after probe returned: %v", left)
 	}
+	if _, err := os.Stat(res.Conditions.Dir); !os.IsNotExist(err) {
+		t.Errorf("the temporary working directory %s is still there (%v)", res.Conditions.Dir, err)
+	}
 }
 
 func TestHealthURL(t *testing.T) {
