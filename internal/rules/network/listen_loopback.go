@@ -43,7 +43,9 @@ prompt), which is how it gets shipped.
 Go program of the repository, the program's listeners with the target's flags and environment
 applied. A loopback listener is reported when its port is one the target exposes, publishes,
 routes a Service or a probe to, or when every listener is on loopback while the target
-declares ports. An admin or pprof listener on loopback beside a reachable server, the upstream
+declares ports; and, for a program a Procfile's web process or a gcloud run deploy command runs,
+a loopback listener that takes $PORT (or every listener, when all are on loopback). An admin or
+pprof listener on loopback beside a reachable server, the upstream
 of a sidecar proxy in the same pod, and services run by systemd on a host are fine.`,
 	Fix:     "Listen on all interfaces (\":8080\" or \"0.0.0.0:8080\") inside containers, with the address configurable for local runs.",
 	Symptom: "Connection reset by peer",
@@ -136,5 +138,6 @@ func runListenLoopback(p *rule.Pass) error {
 			Related: h.related,
 		})
 	}
+	loopbackPlatforms(p)
 	return nil
 }

@@ -20,13 +20,27 @@ import (
 // a process type, a colon, the command.
 var procLine = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
 
-// portPlatforms reports web processes of a Procfile (Heroku, Dokku and the buildpack platforms)
-// whose program listens on a fixed port: the platform assigns $PORT and routes there only.
-func portPlatforms(p *rule.Pass) {
+// platformDeploy is a program that a platform setting $PORT runs.
+type platformDeploy struct {
+	Pos source.Pos
+	// Platform names it in messages: "the Procfile's web process", "Cloud Run".
+	Platform string
+	Prog     *gocode.Program
+	// Args are the words after the program (Procfile); Port is the port the platform sends
+	// requests to when it is fixed (Cloud Run's --port, 8080 by default), 0 when assigned.
+	Args []string
+	Cmd  string
+	Port int
+}
+
+// platformDeploys finds the web processes of Procfiles (Heroku, Dokku and the buildpack
+// platforms) and the gcloud run deploy commands whose program is known.
+func platformDeploys(p *rule.Pass) []platformDeploy {
 	t, g := p.Project.Tree, p.Project.Go
 	if t == nil || g == nil {
-		return
+		return nil
 	}
+	var out []platformDeploy
 	for _, f := range t.Files {
 		if path.Base(f.Path) != "Procfile" || f.Size > 64<<10 {
 			continue
@@ -41,24 +55,40 @@ func portPlatforms(p *rule.Pass) {
 			if m == nil || m[1] != "web" {
 				continue
 			}
-			pos := source.Pos{File: f.Path, Line: line, Col: len(m[0]) - len(m[2]) + 1}
-			webProcess(p, g, pos, m[2])
+			words := strings.Fields(m[2])
+			for len(words) > 0 && (strings.Contains(words[0], "=") || words[0] == "exec") {
+				words = words[1:] // VAR=value prefixes, exec
+			}
+			if len(words) == 0 {
+				continue
+			}
+			if prog := target.ByName(g, path.Base(words[0])); prog != nil {
+				pos := source.Pos{File: f.Path, Line: line, Col: len(m[0]) - len(m[2]) + 1}
+				out = append(out, platformDeploy{Pos: pos, Platform: "the Procfile's web process", Prog: prog, Args: words[1:], Cmd: m[2]})
+			}
+		}
+	}
+	return append(out, cloudRunDeploys(p)...)
+}
+
+// portPlatforms reports platform deployments whose program listens on a fixed port other than
+// the one the platform sends requests to.
+func portPlatforms(p *rule.Pass) {
+	g := p.Project.Go
+	for _, d := range platformDeploys(p) {
+		if target.LinksUnmodeled(g, d.Prog) != "" {
+			continue
+		}
+		if d.Port > 0 {
+			cloudRunListeners(p, g, d.Prog, d.Pos, d.Port)
+		} else {
+			webProcess(p, g, d)
 		}
 	}
 }
 
-func webProcess(p *rule.Pass, g *gocode.Facts, pos source.Pos, cmd string) {
-	words := strings.Fields(cmd)
-	for len(words) > 0 && (strings.Contains(words[0], "=") || words[0] == "exec") {
-		words = words[1:] // VAR=value prefixes, exec
-	}
-	if len(words) == 0 {
-		return
-	}
-	prog := target.ByName(g, path.Base(words[0]))
-	if prog == nil || target.LinksUnmodeled(g, prog) != "" {
-		return
-	}
+func webProcess(p *rule.Pass, g *gocode.Facts, d platformDeploy) {
+	prog, pos, cmd := d.Prog, d.Pos, d.Cmd
 	var fixed []*gocode.Listener
 	for _, l := range g.Listeners {
 		if !prog.Reaches(l.Pkg) {
@@ -68,7 +98,7 @@ func webProcess(p *rule.Pass, g *gocode.Facts, pos source.Pos, cmd string) {
 			return // $PORT (or something unknown) decides the port
 		}
 		if l.Flag != "" {
-			for _, w := range words[1:] {
+			for _, w := range d.Args {
 				if strings.Contains(w, l.Flag) || strings.Contains(w, "PORT") {
 					return
 				}
@@ -96,13 +126,14 @@ func webProcess(p *rule.Pass, g *gocode.Facts, pos source.Pos, cmd string) {
 // cloudRunDeploy finds `gcloud run deploy` commands with their continuation lines.
 var cloudRunDeploy = regexp.MustCompile(`gcloud\s+(?:(?:alpha|beta)\s+)?run\s+deploy\b(?:[^\n\\]|\\\r?\n|\\.)*`)
 
-// cloudRun reports programs deployed to Cloud Run that listen on a fixed port other than the
-// one Cloud Run sends requests to: $PORT, 8080 unless --port says otherwise.
-func cloudRun(p *rule.Pass) {
+// cloudRunDeploys finds gcloud run deploy commands whose program is known: Cloud Run sends
+// requests to $PORT, 8080 unless --port says otherwise.
+func cloudRunDeploys(p *rule.Pass) []platformDeploy {
 	t, g := p.Project.Tree, p.Project.Go
 	if t == nil || g == nil {
-		return
+		return nil
 	}
+	var out []platformDeploy
 	deployed := target.Deployed(g)
 	for _, f := range t.Files {
 		base := path.Base(f.Path)
@@ -131,15 +162,13 @@ func cloudRun(p *rule.Pass) {
 			if prog == nil {
 				continue
 			}
-			cloudRunListeners(p, g, prog, pos, want)
+			out = append(out, platformDeploy{Pos: pos, Platform: "Cloud Run", Prog: prog, Cmd: cmd, Port: want})
 		}
 	}
+	return out
 }
 
 func cloudRunListeners(p *rule.Pass, g *gocode.Facts, prog *gocode.Program, pos source.Pos, want int) {
-	if target.LinksUnmodeled(g, prog) != "" {
-		return
-	}
 	var fixed []*gocode.Listener
 	for _, l := range g.Listeners {
 		if !prog.Reaches(l.Pkg) {
@@ -200,4 +229,32 @@ func gcloudRunDeploy(cmd string) (port int, image string, ok bool) {
 		return 0, image, false
 	}
 	return n, image, true
+}
+
+// loopbackPlatforms reports the listeners of platform deployments that are bound to loopback
+// while the platform's router connects to the instance's address: the one that takes $PORT, or
+// every one when all are on loopback.
+func loopbackPlatforms(p *rule.Pass) {
+	g := p.Project.Go
+	for _, d := range platformDeploys(p) {
+		var ls []*gocode.Listener
+		allLoop := true
+		for _, l := range g.Listeners {
+			if d.Prog.Reaches(l.Pkg) {
+				ls = append(ls, l)
+				allLoop = allLoop && l.Loopback
+			}
+		}
+		for _, l := range ls {
+			if !l.Loopback || (l.PortFromEnv != "PORT" && !allLoop) {
+				continue
+			}
+			p.Report(rule.Finding{
+				Pos: l.Pos,
+				Message: fmt.Sprintf("%s %s listens on %s only, but %s runs %s (%s) and its router connects to the instance's own address on $PORT: every request is refused and the deployment fails its start-up check",
+					l.Pos.Short(), l.Via, l.Host, d.Platform, d.Prog.Name, d.Pos.Short()),
+				Related: []rule.Related{{Pos: d.Pos, Message: d.Platform + " runs " + d.Prog.Name}},
+			})
+		}
+	}
 }

@@ -121,7 +121,6 @@ func runPortMismatch(p *rule.Pass) error {
 		}
 	}
 	portPlatforms(p)
-	cloudRun(p)
 	return nil
 }
 
