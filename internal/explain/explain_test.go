@@ -304,7 +304,7 @@ func FuzzLine(f *testing.F) {
 }
 
 func allLiterals(s *scanner) []int {
-	out := make([]int, len(s.byLit))
+	out := make([]int, len(s.lits))
 	for i := range out {
 		out[i] = i
 	}
@@ -420,5 +420,37 @@ func TestRepeatedFailure(t *testing.T) {
 	ev := res.Diagnoses[0].Evidence
 	if len(ev) > 5 || ev[0].Line != 1 || ev[len(ev)-1].Line != n {
 		t.Fatalf("evidence lines %+v, want the first (1) and the last (%d) among at most 5", ev, n)
+	}
+}
+
+func TestAnchors(t *testing.T) {
+	for _, lit := range []string{"x509", "exec format error", "permission denied", "glibc_", "^m", "certificate signed by unknown authority"} {
+		a := anchorOf(lit)
+		if !strings.HasSuffix(lit, a) || len(a) < min(4, len(lit)) {
+			t.Errorf("anchorOf(%q) = %q: want a suffix of at least 4 bytes", lit, a)
+		}
+	}
+	// A line with an anchor but not its whole literal is no candidate for that literal.
+	s := compile(nil)
+	for ai, a := range s.anchors {
+		for _, li := range s.byAnchor[ai] {
+			if lit := s.lits[li]; lit != a {
+				res, err := Explain(strings.NewReader(a+"\n"), Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range res.Diagnoses {
+					for _, m := range s.byLit[li] {
+						if s.matchers[m].res == nil && !s.matchers[m].suspect && strings.Contains(string(fallbackClass[d.ID]), s.matchers[m].fact) {
+							t.Errorf("anchor %q alone matched literal-only %q", a, lit)
+						}
+					}
+				}
+				break
+			}
+		}
+	}
+	if got := top(explainString(t, "error: unknown authority\n", 1)); got == "SS2004" {
+		t.Errorf("a line without the whole x509 literal was diagnosed SS2004")
 	}
 }

@@ -160,7 +160,10 @@ func (rd *reader) next() (*chunk, error) {
 // literal the matchers (clues and catalog signatures) whose regexp must then run.
 type scanner struct {
 	trie     *ahocorasick.Trie
-	byLit    [][]int // literal index → matcher indexes
+	anchors  []string // the automaton's patterns
+	byAnchor [][]int  // anchor index → literal indexes
+	lits     []string // lower-cased literals
+	byLit    [][]int  // literal index → matcher indexes
 	matchers []*matcher
 }
 
@@ -175,7 +178,7 @@ func (s *scanner) scanChunk(c *chunk, low []byte, cache *lineCache) ([]byte, chu
 	lowerASCII(low, data)
 	var (
 		lineStart, lineEnd = -1, -1
-		lits               []int
+		anchors, lits      []int
 		counted            int // newlines counted up to here
 		lineNo             int
 	)
@@ -183,10 +186,23 @@ func (s *scanner) scanChunk(c *chunk, low []byte, cache *lineCache) ([]byte, chu
 		if lineStart < 0 {
 			return
 		}
+		// Keep the literals whose anchor was found and which are whole on the line.
+		lowLine := low[lineStart:lineEnd]
+		lits = lits[:0]
+		for _, ai := range anchors {
+			for _, li := range s.byAnchor[ai] {
+				if lit := s.lits[li]; len(lit) == len(s.anchors[ai]) || bytes.Contains(lowLine, []byte(lit)) {
+					lits = appendOnce(lits, li)
+				}
+			}
+		}
+		anchors = anchors[:0]
+		if len(lits) == 0 {
+			return
+		}
 		lineNo += bytes.Count(data[counted:lineStart], []byte{'\n'})
 		counted = lineStart
 		s.matchLine(&res, lineNo+1, data[lineStart:lineEnd], lits, cache)
-		lits = lits[:0]
 	}
 	s.trie.Walk(low, func(end, n, pattern int64) bool {
 		e := int(end)
@@ -201,12 +217,21 @@ func (s *scanner) scanChunk(c *chunk, low []byte, cache *lineCache) ([]byte, chu
 			}
 			lineStart, lineEnd = st, en
 		}
-		lits = append(lits, int(pattern))
+		anchors = appendOnce(anchors, int(pattern))
 		return true
 	})
 	flush()
 	res.newlines = lineNo + bytes.Count(data[counted:], []byte{'\n'})
 	return low, res
+}
+
+func appendOnce(list []int, x int) []int {
+	for _, y := range list {
+		if y == x {
+			return list
+		}
+	}
+	return append(list, x)
 }
 
 // lineCache remembers, per worker, what the matchers found on a message already seen: logs
