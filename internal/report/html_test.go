@@ -604,3 +604,22 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHTML renders the report of a check of examples/orders-api (every finding reads its
+// files and parses the deployment files it names).
+func BenchmarkHTML(b *testing.B) {
+	dir := filepath.Join("..", "..", "examples", "orders-api")
+	res, err := check.Dir(dir, check.Options{Rules: catalog.All()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := &report.Report{Root: dir, Findings: res.Findings, Notes: res.Notes, Rules: catalog.All()}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := (report.HTML{}).Format(&buf, r, report.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
