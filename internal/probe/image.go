@@ -99,6 +99,7 @@ func RunImage(ctx context.Context, ref string, c Conditions, opt ImageOptions) (
 			port = ports[0]
 		}
 	}
+	res.Port = port
 	var nb [6]byte
 	rand.Read(nb[:])
 	name := "shipshape-probe-" + hex.EncodeToString(nb[:])
@@ -238,6 +239,9 @@ func RunImage(ctx context.Context, ref string, c Conditions, opt ImageOptions) (
 		var conns []string
 		if sk != nil {
 			conns = sk.connecting(st.Pid)
+		}
+		if port > 0 && len(listen) > 0 {
+			res.Addrs = listen
 		}
 		run(ctx, "kill", "--signal", "QUIT", id)
 		for end := time.Now().Add(quitWait); time.Now().Before(end); time.Sleep(5 * pollEvery) {

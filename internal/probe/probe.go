@@ -120,8 +120,11 @@ type Result struct {
 	Verdict Verdict
 	// Elapsed is from the start of the service to the verdict.
 	Elapsed time.Duration
-	// Addrs are the addresses the process tree listens on (":8080", "127.0.0.1:9090").
+	// Addrs are the addresses the process tree listens on (":8080", "127.0.0.1:9090"), also
+	// when it hung listening elsewhere than on Port.
 	Addrs []string
+	// Port is the port readiness waited for (Options.Port), 0 for any.
+	Port int
 	// Exit is how the service ended ("exit status 1", "signal: killed"); "" while it ran.
 	Exit string
 	// ExitCode is the exit status, -1 when killed by a signal or never started.
@@ -150,6 +153,9 @@ func (r *Result) Summary() string {
 		return fmt.Sprintf("ready in %s on %s", round(r.Elapsed), strings.Join(r.Addrs, ", "))
 	case Hung:
 		s := fmt.Sprintf("hung: not ready after %s", round(r.Elapsed))
+		if len(r.Addrs) > 0 && r.Port > 0 {
+			s = fmt.Sprintf("hung: listens on %s but not on :%d after %s", strings.Join(r.Addrs, ", "), r.Port, round(r.Elapsed))
+		}
 		if r.Blocked != nil {
 			s += "; " + r.Blocked.String()
 		}

@@ -53,7 +53,7 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	if opt.TailSize <= 0 {
 		opt.TailSize = 64 << 10
 	}
-	res := &Result{ExitCode: -1}
+	res := &Result{ExitCode: -1, Port: opt.Port}
 	root := os.Geteuid() == 0
 	spec := helperSpec{Path: prog, Args: append([]string(nil), argv...), UID: -1, GID: -1, Umask: 0o022, NoFile: c.NoFile}
 	if c.Umask != nil {
@@ -275,7 +275,7 @@ func Run(ctx context.Context, argv []string, c Conditions, opt Options) (*Result
 	case Hung:
 		l, conns := sk.listening(pid), sk.connecting(pid)
 		if opt.Port > 0 && len(l) > 0 {
-			res.Notes = append(res.Notes, fmt.Sprintf("listens on %v, not on :%d", l, opt.Port))
+			res.Addrs = l
 		}
 		syscall.Kill(pid, syscall.SIGQUIT)
 		select {

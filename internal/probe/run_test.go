@@ -369,3 +369,14 @@ func TestUmaskLimitsAndEnvironmentApplied(t *testing.T) {
 		})
 	}
 }
+
+func TestExpectedPort(t *testing.T) {
+	// The works fixture listens on an ephemeral port, never on the one the target declares.
+	res := probe(t, []string{fixture(t, "works")}, Conditions{}, Options{Port: 1, Timeout: 500 * time.Millisecond})
+	if res.Verdict != Hung {
+		t.Fatalf("%s, want hung: it never listens on :1", res.Summary())
+	}
+	if len(res.Addrs) != 1 || !strings.Contains(res.Summary(), "listens on "+res.Addrs[0]+" but not on :1") {
+		t.Errorf("%q, want where it listens instead", res.Summary())
+	}
+}
