@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -52,7 +53,12 @@ var Formats = map[string]Formatter{
 func Lookup(name string) (Formatter, error) {
 	f, ok := Formats[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown format %q (want text, json, sarif, github or gitlab)", name)
+		names := make([]string, 0, len(Formats))
+		for n := range Formats {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(names, ", "))
 	}
 	return f, nil
 }

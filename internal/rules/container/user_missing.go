@@ -147,6 +147,7 @@ func runAsNonRoot(p *rule.Pass, t *Target, r *runner) {
 		Message: fmt.Sprintf("%s runAsNonRoot: true for %s without runAsUser, and the image of %s runs as %s (%s): the kubelet refuses to create the container: \"%s\" (CreateContainerConfigError)",
 			nonRoot.Pos.Short(), r.Name, t.File.Path, where, pos.Short(), msg),
 		Related: []rule.Related{{Pos: pos, Message: where}, {Pos: r.Pos, Message: r.Name}},
+		Symptom: "Error: " + msg,
 	})
 }
 
