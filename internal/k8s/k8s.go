@@ -11,7 +11,8 @@
 //
 //	Load(t) ([]*Object, []source.Note)          every YAML document with apiVersion and kind
 //	Parse(path, data) ([]*Object, []source.Note) one file
-//	Object{APIVersion, Kind, Name, Namespace, Labels, Pos, Template, Workload, Service, Config, Resources}
+//	Object{APIVersion, Kind, Name, Namespace, Labels, Pos, Template, Workload, Service, Config, Resources, Generators}
+//	Generator{Kind, Name, Keys, Pos}                   a kustomization's configMapGenerator/secretGenerator
 //	Workload{PodLabels, Selector, InitContainers, Containers, SecurityContext, Volumes}
 //	Container{Name, Image, Command, Args, WorkingDir, Env, EnvFrom, Ports, probes, VolumeMounts, …}
 //	Find(objs, kind, name) · Selecting(objs, workload) · (*Workload).Volume(name)
@@ -56,6 +57,23 @@ type Object struct {
 	Config *Config
 	// Resources are a kustomization's resources (and, in old files, bases), as written.
 	Resources []Scalar
+	// Generators are a kustomization's configMapGenerator and secretGenerator entries.
+	Generators []*Generator
+}
+
+// Generator is one configMapGenerator or secretGenerator entry of a kustomization: the
+// ConfigMap or Secret that kustomize build makes.
+type Generator struct {
+	// Kind is "ConfigMap" or "Secret".
+	Kind string
+	// Name is the object's name as written (kustomize appends a content hash unless
+	// generatorOptions.disableNameSuffixHash is set; references are renamed along).
+	Name Scalar
+	// Keys are the keys of literals (KEY=value) and files ([key=]path, the key defaulting to
+	// the file's base name): Value is the key, Raw and Pos the entry as written. The keys of
+	// envs files are not read.
+	Keys []Scalar
+	Pos  source.Pos
 }
 
 // Workload is the pod a workload runs.
@@ -314,8 +332,34 @@ func (r *reader) kustomization(d yamlnode.Document) *Object {
 	o.APIVersion = r.Str(d.Root, "apiVersion").Value
 	o.Resources = append(r.Strs(r.Get(d.Root, "resources")), r.Strs(r.Get(d.Root, "bases"))...)
 	o.Namespace = r.Str(d.Root, "namespace")
+	for _, g := range [...][2]string{{"configMapGenerator", "ConfigMap"}, {"secretGenerator", "Secret"}} {
+		for _, it := range r.Items(r.Get(d.Root, g[0])) {
+			o.Generators = append(o.Generators, r.generator(g[1], it))
+		}
+	}
 	r.Notes = append(r.Notes, source.Notef(o.Pos, "kustomization: not built; its %d resources are read as plain files", len(o.Resources)))
 	return o
+}
+
+// generator reads one generator entry; the keys of its literals and files keep the position of
+// the entry they come from.
+func (r *reader) generator(kind string, n *yaml.Node) *Generator {
+	g := &Generator{Kind: kind, Name: r.Str(n, "name"), Pos: r.Pos(n)}
+	for _, lit := range r.Strs(r.Get(n, "literals")) {
+		if k, _, ok := strings.Cut(lit.Value, "="); ok && k != "" {
+			lit.Value = k
+			g.Keys = append(g.Keys, lit)
+		}
+	}
+	for _, f := range r.Strs(r.Get(n, "files")) {
+		if k, _, ok := strings.Cut(f.Value, "="); ok && k != "" {
+			f.Value = k
+		} else {
+			f.Value = path.Base(f.Value)
+		}
+		g.Keys = append(g.Keys, f)
+	}
+	return g
 }
 
 // objects reads one document: an object, or a List of them.

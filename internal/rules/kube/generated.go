@@ -9,42 +9,16 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/tree"
-	"github.com/shipshape-dev/shipshape/internal/yamlnode"
 )
 
 // readGenerators records the names of kustomize's configMapGenerator and secretGenerator
-// entries. The Kubernetes facts keep a kustomization's resources only; the generators are read
-// here with the same bounded node reader.
+// entries, which the Kubernetes facts keep with each kustomization.
 func readGenerators(p *facts.Project, d *defined) {
-	t := p.Tree
-	if t == nil {
-		return
-	}
 	for _, o := range p.Kubernetes {
-		if o.Kind != "Kustomization" {
-			continue
-		}
-		f := t.Get(o.Pos.File)
-		if f == nil {
-			continue
-		}
-		b, err := t.Read(f)
-		if err != nil {
-			continue
-		}
-		docs, _, _ := yamlnode.Read(f.Path, b)
-		r := &yamlnode.Reader{File: f.Path}
-		for _, doc := range docs {
-			if doc.Root == nil {
-				continue
-			}
-			for key, kind := range map[string]string{"configMapGenerator": "ConfigMap", "secretGenerator": "Secret"} {
-				for _, it := range r.Items(r.Get(doc.Root, key)) {
-					if n := r.Str(it, "name"); n.Value != "" {
-						d.generated[kind][n.Value] = n.Pos
-						d.managed[kind] = true
-					}
-				}
+		for _, g := range o.Generators {
+			if g.Name.Value != "" {
+				d.generated[g.Kind][g.Name.Value] = g.Name.Pos
+				d.managed[g.Kind] = true
 			}
 		}
 	}
