@@ -122,12 +122,13 @@ var clues = []clue{
 	// ".0.0.1:" rather than "127.0.0.1:": digits are frequent in logs and an automaton whose
 	// patterns start with one leaves its root state on every digit.
 	{"listen-loopback", []string{".0.0.1:", "localhost:", "[::1]:"}, []*regexp.Regexp{
-		re(`(?i)\b(?:listen(?:ing)?|serving|server (?:started|running|is running|listening)|started (?:server|http)|running on|bound to)\b.*?(?P<addr>(?:127\.0\.0\.1|localhost|\[::1\]):(?P<port>\d+))`),
+		re(`(?i)\b(?:listen(?:ing)?|serv(?:e|es|ing)|server (?:started|running|is running|listening)|started (?:server|http)|running on|bound to)\b.*?(?P<addr>(?:127\.0\.0\.1|localhost|\[::1\]):(?P<port>\d+))`),
+		re(`(?i)\b(?:addr|address|listen|bind|http_addr|listen_addr)["']?\s*[=:]\s*["']?(?:https?://)?(?P<addr>(?:127\.0\.0\.1|localhost|\[::1\]):(?P<port>\d+))`),
 	}},
 	{"listen-any", []string{"listening on", "listen on", "listening at", "server started on", "running on"}, []*regexp.Regexp{
 		re(`(?i)(?:listening|listen|server started|running) (?:on|at) (?:https?://)?(?P<addr>(?:0\.0\.0\.0|\[::\]|\*|)?:(?P<port>\d+))\b`),
 	}},
-	{"empty-reply", []string{"empty reply from server"}, nil},
+	{"empty-reply", []string{"empty reply from server", "err_empty_response", "didn't send any data", "didn’t send any data"}, nil},
 	{"conn-reset", []string{"connection reset by peer", "recv failure"}, []*regexp.Regexp{
 		re(`(?i)curl: \(56\)|Recv failure: Connection reset by peer`),
 	}},
