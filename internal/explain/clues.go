@@ -66,9 +66,10 @@ var clues = []clue{
 	}},
 
 	// --- permission denied ---------------------------------------------------------------------
-	{"bind-perm", []string{"permission denied", "an attempt was made to access a socket"}, []*regexp.Regexp{
+	{"bind-perm", []string{"permission denied", "an attempt was made to access a socket", "make_sock"}, []*regexp.Regexp{
 		re(`(?i)listen (?:tcp|udp)[46]? (?P<addr>[^\s]*?:(?P<port>\d+)): (?:bind: )?permission denied`),
 		re(`(?i)bind\(\) to \S+?:(?P<port>\d+) failed \(13: Permission denied\)`),
+		re(`(?i)\(13\)Permission denied: AH00072: make_sock: could not bind to address \[?[^\]\s]*\]?:(?P<port>\d+)`),
 	}},
 	{"exec-perm", []string{"permission denied"}, []*regexp.Regexp{
 		re(`(?i)exec user process caused:? \\?"?permission denied`),
@@ -277,7 +278,8 @@ var clues = []clue{
 	}},
 
 	// --- environment and configuration ---------------------------------------------------------
-	{"env-missing", []string{"required key", "required variable", "environment variable", "env var", "must be set", "is not set", "not set in", "missing required", "is required", "is missing"}, []*regexp.Regexp{
+	{"env-missing", []string{"required key", "required variable", "environment variable", "env var", "must be set", "is not set", "not set in", "missing required", "is required", "is missing", "env file"}, []*regexp.Regexp{
+		re(`(?i)couldn't find env file:? (?P<envfile>\S+)|\benv file (?P<envfile2>\S+) not found`),
 		re(`(?i:required key) (?P<env>[A-Z][A-Z0-9_]*) (?i:missing value)`),
 		re(`(?i:required variable) (?P<env>[A-Z][A-Z0-9_]*) (?i:is missing a value)`),
 		re(`(?i:environment variable|env var(?:iable)?|env)s?:?\s*\\?"?\$?(?P<env>[A-Z][A-Z0-9_]{2,})\\?"?\s*(?i:is )?(?i:not set|must be set|is required|required|missing|is missing|empty|undefined)`),
