@@ -116,7 +116,7 @@ func walkPackage(pkg, dir string, fset *token.FileSet, asts []*ast.File) *extrac
 					x.notes = append(x.notes, source.Notef(posOf(fset, af.Package), "cannot extract facts: internal error: %v", r))
 				}
 			}()
-			w := &walker{x: x, fset: fset, pkg: pkg, dir: dir, fs: scopes[i], ps: ps, skip: map[ast.Node]bool{}, defaulted: map[*ast.CallExpr]value{}, listeners: map[*ast.CallExpr]*Listener{}, requests: map[ast.Node]bool{}}
+			w := &walker{x: x, fset: fset, pkg: pkg, dir: dir, fs: scopes[i], ps: ps, skip: map[ast.Node]bool{}, defaulted: map[*ast.CallExpr]value{}, listeners: map[*ast.CallExpr]*Listener{}, requests: map[ast.Node]bool{}, defaults: map[ast.Node]string{}}
 			w.file(af)
 		}()
 	}
@@ -437,6 +437,9 @@ type walker struct {
 	listeners map[*ast.CallExpr]*Listener
 	// requests holds URL literals passed straight to a request.
 	requests map[ast.Node]bool
+	// defaults holds literals that are the default of an option (see optionDefaults), with
+	// what makes them one.
+	defaults map[ast.Node]string
 }
 
 func (w *walker) ev() *evaluator { return &evaluator{fs: w.fs, pkg: w.ps, fn: w.scope()} }
@@ -629,12 +632,15 @@ func (w *walker) inspect(n ast.Node, c stmtCtx) {
 			w.block(n.Body.List)
 			return false
 		case *ast.CallExpr:
+			w.optionDefaults(n)
 			w.call(n, c)
 		case *ast.CompositeLit:
+			w.flagLiteral(n)
 			w.composite(n)
 		case *ast.AssignStmt:
 			w.assignAddr(n)
 		case *ast.StructType:
+			w.defaultTags(n)
 			w.tags(n)
 		case *ast.BasicLit:
 			if n.Kind == token.STRING && !w.skip[n] {

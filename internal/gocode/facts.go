@@ -393,6 +393,13 @@ type Endpoint struct {
 	// Host and Port are the endpoint's (Port 0 when absent).
 	Host string
 	Port int
+	// Overridable says the literal is the default of something a deployment sets without a
+	// rebuild; Via says what: "flag default" (flag, pflag, a cobra Flags() method, kingpin's
+	// Default(), a urfave/cli *Flag{…} literal), "cmp.Or fallback" (an argument after the
+	// first) or "default tag" (`default:"…"`, `envDefault:"…"`). Fallbacks assigned after an
+	// os.Getenv are in the EnvRead's Default instead.
+	Overridable bool
+	Via         string
 }
 
 // TempUse is one use of the temporary directory.

@@ -60,6 +60,9 @@ func (w *walker) literal(b *ast.BasicLit) {
 	site := w.site(b.Pos())
 	for _, ep := range endpointsIn(s) {
 		ep.Site = site
+		if via, ok := w.defaults[b]; ok {
+			ep.Overridable, ep.Via = true, via
+		}
 		w.x.facts.Endpoints = append(w.x.facts.Endpoints, ep)
 	}
 	if kind, target := tlsIn(s); kind != "" {

@@ -116,7 +116,7 @@ func render(f *Facts) []string {
 		add("gin", x.Pos, "call", x.Call, "mode", x.Mode, "unresolved", x.Unresolved)
 	}
 	for _, x := range f.Endpoints {
-		add("endpoint", x.Pos, "scheme", x.Scheme, "host", x.Host, "port", x.Port, "value", x.Value)
+		add("endpoint", x.Pos, "scheme", x.Scheme, "host", x.Host, "port", x.Port, "value", x.Value, "default", x.Via)
 	}
 	for _, x := range f.Temp {
 		add("temp", x.Pos, "call", x.Call, "dir", x.Dir)

@@ -3,13 +3,11 @@ package code
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // HardcodedEndpoint is a database, broker or service address fixed to localhost in the code
@@ -70,7 +68,7 @@ func runHardcodedEndpoint(p *rule.Pass) error {
 	g := p.Project.Go
 	for _, e := range g.Endpoints {
 		progs := programsReaching(g, e.Pkg)
-		if len(progs) == 0 || localAgentPorts[e.Port] || isOrigin(e) || isFallback(g, e) || callsItself(g, progs, e) || isOptionDefault(p.Project.Tree, e) {
+		if len(progs) == 0 || localAgentPorts[e.Port] || isOrigin(e) || e.Overridable || isFallback(g, e) || callsItself(g, progs, e) {
 			continue
 		}
 		where := e.Host
@@ -122,18 +120,6 @@ func isFallback(g *gocode.Facts, e *gocode.Endpoint) bool {
 		}
 	}
 	return false
-}
-
-// optionDefault matches the source line of a literal that is the default of a command-line flag
-// or of a tagged configuration field (flag.String, pflag, cobra's Flags(), kingpin's
-// Flag().Default, urfave/cli's Flag{Value}, `default:"…"` and `envDefault:"…"` tags): the
-// deployment can override such a value without a rebuild.
-var optionDefault = regexp.MustCompile(`\bflag\.|\.Flags\(\)|Flag\(|Flag\{|\.Default\(|\b(?:env)?[Dd]efault:"`)
-
-// isOptionDefault says whether the endpoint literal is an option's default. The gocode facts do
-// not say so; the line of the literal does.
-func isOptionDefault(t *tree.Tree, e *gocode.Endpoint) bool {
-	return optionDefault.MatchString(lineAt(t, e.Pos))
 }
 
 // callsItself says whether the endpoint is the program's own listening port over loopback (a

@@ -3,13 +3,11 @@
 package code
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 //go:generate go run gen_zones.go
@@ -87,30 +85,4 @@ func hasProgram(g *gocode.Facts, m *gocode.Module) bool {
 		}
 	}
 	return false
-}
-
-// lineAt returns the text of the line at pos, or "" when it cannot be read.
-func lineAt(t *tree.Tree, pos source.Pos) string {
-	if t == nil || pos.Line < 1 {
-		return ""
-	}
-	f := t.Get(pos.File)
-	if f == nil {
-		return ""
-	}
-	b, err := t.Read(f)
-	if err != nil {
-		return ""
-	}
-	for line := 1; line < pos.Line; line++ {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			return ""
-		}
-		b = b[i+1:]
-	}
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i]
-	}
-	return string(b)
 }
