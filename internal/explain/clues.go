@@ -20,7 +20,7 @@ var clues = []clue{
 	// --- exec failures: no such file ---------------------------------------------------------
 	{"exec-enoent", []string{"no such file or directory"}, []*regexp.Regexp{
 		re(`(?i)exec user process caused:? \\?"?no such file or directory`),
-		re(`(?i)\b(?:fork/)?exec ` + execPath + `:? no such file or directory`),
+		re(`(?i)\b(?:fork/)?exec:? \\?` + execPath + `\\?"?:? no such file or directory`),
 		re(`(?i)execve\("(?P<path>[^"]+)".*ENOENT`),
 		re(`(?i)^(?:-?(?:ba|a|da|z)?sh|/bin/(?:ba)?sh)(?:: line \d+)?: (?P<path>\S+): No such file or directory$`),
 		re(`(?i)Failed at step EXEC spawning (?P<path>\S+): No such file or directory`),
@@ -30,7 +30,8 @@ var clues = []clue{
 		re(`(?i)exec: \\?"(?P<path>[^"\\]+)\\?": stat \S+: no such file or directory`),
 		re(`(?i)Container command '(?P<path>[^']+)' not found or does not exist`),
 	}},
-	{"exec-noloader", []string{"required file not found", "not a valid dynamic program", "error relocating", "symbol not found", "error while loading shared libraries"}, []*regexp.Regexp{
+	{"exec-noloader", []string{"required file not found", "not a valid dynamic program", "error relocating", "symbol not found", "error while loading shared libraries", "error loading shared library"}, []*regexp.Regexp{
+		re(`(?i)Error loading shared library (?P<lib>\S+): No such file or directory`),
 		re(`(?i)(?P<path>\S+): cannot execute: required file not found`),
 		re(`(?i)not a valid dynamic program`),
 		re(`(?i)Error relocating (?P<path>[^:]+): \S+: symbol not found`),
@@ -59,17 +60,19 @@ var clues = []clue{
 		re(`(?i)(?P<path>\S+): cannot execute binary file: Exec format error`),
 		re(`(?i)exec format error`),
 	}},
-	{"platform-mismatch", []string{"does not match the detected host platform", "no matching manifest for", "no match for platform in manifest"}, []*regexp.Regexp{
+	{"platform-mismatch", []string{"does not match the detected host platform", "no matching manifest for", "no match for platform in manifest", "does not match the specified platform"}, []*regexp.Regexp{
+		re(`(?i)does not match the specified platform`),
 		re(`(?i)platform \((?P<platform>[^)]+)\) does not match the detected host platform \((?P<host>[^)]+)\)`),
 		re(`(?i)no matching manifest for (?P<platform>\S+)`),
 		re(`(?i)no match for platform in manifest`),
 	}},
 
 	// --- permission denied ---------------------------------------------------------------------
-	{"bind-perm", []string{"permission denied", "an attempt was made to access a socket", "make_sock"}, []*regexp.Regexp{
+	{"bind-perm", []string{"permission denied", "an attempt was made to access a socket", "make_sock", "eacces"}, []*regexp.Regexp{
 		re(`(?i)listen (?:tcp|udp)[46]? (?P<addr>[^\s]*?:(?P<port>\d+)): (?:bind: )?permission denied`),
 		re(`(?i)bind\(\) to \S+?:(?P<port>\d+) failed \(13: Permission denied\)`),
 		re(`(?i)\(13\)Permission denied: AH00072: make_sock: could not bind to address \[?[^\]\s]*\]?:(?P<port>\d+)`),
+		re(`(?i)listen EACCES:? (?:permission denied )?(?P<addr>\S*:(?P<port>\d+))`),
 	}},
 	{"exec-perm", []string{"permission denied"}, []*regexp.Regexp{
 		re(`(?i)exec user process caused:? \\?"?permission denied`),
@@ -79,7 +82,9 @@ var clues = []clue{
 		re(`(?i)(?P<path>\S+): cannot execute: Permission denied`),
 		re(`^-?(?:ash|sh|bash|/bin/sh|dash)(?:: \d+| line \d+)?: (?P<path>[^\s:]+): Permission denied$`),
 	}},
-	{"file-perm", []string{"permission denied", "read-only file system"}, []*regexp.Regexp{
+	{"file-perm", []string{"permission denied", "read-only file system", "operation not permitted", "readonly database"}, []*regexp.Regexp{
+		re(`(?i)\b(?:chown|chmod|mkdir|open|create|rename|remove|lchown) (?P<path>[^\s:"]+): operation not permitted`),
+		re(`(?i)attempt to write a readonly database`),
 		re(`(?i)dial unix (?P<path>\S+): connect: permission denied`),
 		re(`(?i)\b(?:open|mkdir|create|creat|remove|rename|chmod|chown|lstat|stat|mkdirall|write|read) (?P<path>[^\s:"]+): (?:permission denied|read-only file system)`),
 		re(`(?i)(?P<path>/[^\s:"]+): (?:Permission denied|Read-only file system)$`),
@@ -104,10 +109,12 @@ var clues = []clue{
 	}},
 
 	// --- ports ---------------------------------------------------------------------------------
-	{"port-in-use", []string{"address already in use", "port is already allocated", "eaddrinuse", "only one usage of each socket address", "ports are not available", "address in use"}, []*regexp.Regexp{
+	{"port-in-use", []string{"address already in use", "port is already allocated", "eaddrinuse", "only one usage of each socket address", "ports are not available", "address in use", "is already in use"}, []*regexp.Regexp{
 		re(`(?i)listen (?:tcp|udp)[46]? (?P<addr>\S*?:(?P<port>\d+)): bind: address already in use`),
 		re(`(?i)Bind for (?P<addr>\S+?:(?P<port>\d+)) failed: port is already allocated`),
 		re(`(?i)bind\(\) to (?P<addr>\S+?:(?P<port>\d+)) failed \(98: Address already in use\)`),
+		re(`(?i)listen EADDRINUSE:? (?:address already in use )?(?P<addr>\S*:(?P<port>\d+))`),
+		re(`(?i)\bport (?P<port>\d+) is already in use`),
 		re(`(?i)address already in use|EADDRINUSE|only one usage of each socket address|ports are not available`),
 	}},
 	{"boot-timeout", []string{"boot timeout", "failed to bind to $port", "listen on the port defined", "is your app listening on", "no open ports detected", "bind your service to at least one port", "does not match the listening port", "health check failed on port"}, []*regexp.Regexp{
@@ -146,6 +153,7 @@ var clues = []clue{
 		re(`(?i)getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<host>[\w.-]+)`),
 		re(`(?i)dial (?:tcp|udp)[46]?: lookup (?P<host>[^\s:]+)(?: on \S+)?: (?:no such host|server misbehaving|Temporary failure in name resolution)`),
 		re(`(?i)could not translate host name "(?P<host>[^"]+)"`),
+		re(`(?i)\blookup (?P<host>[\w.-]+) on [\d.:\[\]]+: (?:no such host|server misbehaving|i/o timeout)`),
 	}},
 	{"dial-timeout", []string{"i/o timeout", "no route to host", "network is unreachable", "connection timed out"}, []*regexp.Regexp{
 		re(`(?i)dial (?:tcp|udp)[46]? (?P<addr>\S+?:(?P<port>\d+)): (?:i/o timeout|connect: (?:no route to host|network is unreachable|connection timed out))`),
@@ -199,17 +207,19 @@ var clues = []clue{
 	{"not-in-goroot", []string{"is not in goroot", "is not in std"}, []*regexp.Regexp{
 		re(`(?i)package (?P<package>\S+) is not in (?:GOROOT|std)`),
 	}},
-	{"modresolve", []string{"cannot find main module", "go.mod file not found in current directory", "no required module provides package", "cannot find module providing package", "terminal prompts disabled", "410 gone", "unknown revision", "checksum mismatch", "could not read username", "module lookup disabled", "proxy.golang.org"}, []*regexp.Regexp{
+	{"modresolve", []string{"cannot find main module", "go.mod file not found in current directory", "no required module provides package", "cannot find module providing package", "terminal prompts disabled", "410 gone", "unknown revision", "checksum mismatch", "could not read username", "module lookup disabled", "proxy.golang.org", "module declares its path as"}, []*regexp.Regexp{
 		re(`(?i)no required module provides package (?P<package>[^;\s]+)`),
 		re(`(?i)cannot find module providing package (?P<package>\S+)`),
 		re(`(?i)terminal prompts disabled|410 Gone|unknown revision|checksum mismatch|could not read Username|module lookup disabled`),
 		re(`(?i)lookup proxy\.golang\.org|proxy\.golang\.org.*(?:timeout|refused|no such host|403|404)`),
 		re(`(?i)cannot find main module|go\.mod file not found in current directory`),
+		re(`(?i)module declares its path as: (?P<module>\S+)`),
 	}},
-	{"cgo-cc", []string{"c compiler", "exec: \"gcc\"", "exec: \"cc\"", "exec: \"clang\"", "requires cgo to work", "fatal error:", "musl-gcc", "cannot find -l", "unrecognized command-line option", "unrecognized command line option"}, []*regexp.Regexp{
+	{"cgo-cc", []string{"c compiler", "exec: \"gcc\"", "exec: \"cc\"", "exec: \"clang\"", "requires cgo to work", "fatal error:", "musl-gcc", "cannot find -l", "unrecognized command-line option", "unrecognized command line option", "build constraints exclude all go files"}, []*regexp.Regexp{
 		// cgo cross-compiling with the host's C compiler: it rejects the target's flags.
 		re(`(?i)(?P<cc>[\w.+-]*(?:gcc|cc1|clang|cc))(?:\.exe)?: +error: unrecognized command[- ]line option ['"]?(?P<flag>-m(?:64|32|arm|thumb|arch=\S+|cpu=\S+))`),
 		re(`(?i)(?:/usr/bin/ld|collect2|ld): cannot find -l(?P<lib>\S+)`),
+		re(`(?i)build constraints exclude all Go files in (?P<dir>\S+)`),
 		re(`(?i)cgo: C compiler "(?P<cc>[^"]+)" not found`),
 		re(`(?i)exec: "(?P<cc>gcc|cc|clang|g\+\+|musl-gcc|x86_64-linux-gnu-gcc|aarch64-linux-gnu-gcc)": executable file not found`),
 		re(`(?i)Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work`),
@@ -218,7 +228,8 @@ var clues = []clue{
 	// go build -o of a non-main package writes an ar archive (mode 0644): exec says permission
 	// denied, or exec format error once chmod +x; file(1) calls it "current ar archive".
 	{"non-main", []string{"is not a main package", "non-main package", "buildmode=archive", "no main packages", "!<arch>", "current ar archive"}, nil},
-	{"missing-cmd", []string{"executable file not found in $path", "not found", "missing git command"}, []*regexp.Regexp{
+	{"missing-cmd", []string{"executable file not found in $path", "not found", "missing git command", "env: "}, []*regexp.Regexp{
+		re(`(?i)\benv: ['‘]?(?P<cmd>[\w.+-]+)['’]?: No such file or directory`),
 		re(`(?i)exec: \\?"(?P<cmd>[^"\\]+)\\?": executable file not found in \$PATH`),
 		re(`(?i)(?:^|: )(?P<cmd>[\w.+-]+): command not found`),
 		re(`(?i)^(?:/bin/)?(?:ba|da)?sh: \d+: (?P<cmd>[\w.+-]+): not found$`),
@@ -288,13 +299,14 @@ var clues = []clue{
 		re(`\b\$?(?P<env>[A-Z][A-Z0-9]*_[A-Z0-9_]+|[A-Z]{4,}) (?:must be set|is not set|not set|is required|environment variable is (?:not set|empty|required))`),
 		re(`(?i)The "(?P<env>\w+)" variable is not set`),
 	}},
-	{"config-invalid", []string{"yaml: ", "toml: ", "invalid character", "cannot unmarshal", "unmarshal errors", "unknown field", "config", "configuration"}, []*regexp.Regexp{
+	{"config-invalid", []string{"yaml: ", "toml: ", "invalid character", "cannot unmarshal", "unmarshal errors", "unknown field", "config", "configuration", "error decoding", "expected type"}, []*regexp.Regexp{
 		re(`(?i)yaml: (?:line \d+: |unmarshal errors)|mapping values are not allowed|did not find expected|found character that cannot start`),
 		re(`(?i)invalid character '.{1,2}' (?:looking for|after|in)`),
 		re(`(?i)cannot unmarshal \w+ into Go (?:struct field|value)`),
 		re(`(?i)toml: (?:line \d+|incompatible types|expected)`),
 		re(`(?i)(?:error|failed|unable|cannot|can't|could not)\s+(?:to\s+)?(?:pars|load|read|decod|validat|unmarshal)\w*\s+(?:the\s+)?(?:config|configuration)(?:\s+file)?(?P<rest>.*)`),
 		re(`(?i)(?:invalid|bad) (?:config|configuration)\b|config(?:uration)? (?:validation|is invalid)|unknown field "`),
+		re(`(?i)error decoding '[^']*': |'[^']*' expected type '[^']+', got`),
 	}},
 	{"relative-missing", []string{"no such file or directory", "pattern matches no files", "config file", "configuration file"}, []*regexp.Regexp{
 		re(`(?i)\b(?:open|stat|lstat|read|load\w*|parse\w*|readfile)\s+\\?"?(?P<path>(?:\./|\.\./)?[\w.-][\w./-]*)\\?"?:\s+no such file or directory`),

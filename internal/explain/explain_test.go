@@ -122,6 +122,14 @@ func TestDisambiguation(t *testing.T) {
 		{"env", "panic: required key DATABASE_URL missing value\n", "SS2015"},
 		{"goroutine hang", "connecting to db:5432\nSIGQUIT: quit\n\ngoroutine 1 [IO wait]:\ninternal/poll.runtime_pollWait()\nnet.(*netFD).connect(0xc000)\nnet.(*Dialer).DialContext(0xc0)\nmain.main()\n\ngoroutine 7 [select]:\nnet/http.(*Server).Serve()\n", "SS7002"},
 		{"config yaml", "panic: yaml: line 3: mapping values are not allowed in this context\n", "SS7003"},
+		{"node eacces", "Error: listen EACCES: permission denied 0.0.0.0:80\n", "SS6003"},
+		{"node eaddrinuse", "Error: listen EADDRINUSE: address already in use :::3000\n", "SS6004"},
+		{"musl ldd", "Error loading shared library libresolv.so.2: No such file or directory (needed by app)\n", "SS2001"},
+		{"env no bash", "env: 'bash': No such file or directory\n", "SS2011"},
+		{"lookup misbehaving", "failed to connect to `host=db user=app`: hostname resolving error (lookup db on 127.0.0.11:53: server misbehaving)\n", "SS7002"},
+		{"viper decode", "panic: 1 error(s) decoding:\n\n* 'port' expected type 'int', got unconvertible type 'string'\n", "SS7003"},
+		{"module path", "go: github.com/a/b@v1.0.0: parsing go.mod:\n\tmodule declares its path as: github.com/c/b\n\t        but was required as: github.com/a/b\n", "SS1011"},
+		{"readonly db", "attempt to write a readonly database\n", "SS2008"},
 		{"last error wins", "listen tcp :53: bind: permission denied\nlisten tcp :53: bind: address already in use\nlisten tcp :53: bind: address already in use\n", "SS6004"},
 	} {
 		for _, w := range []int{1, 2} {
