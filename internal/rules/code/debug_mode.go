@@ -1,12 +1,11 @@
 package code
 
 import (
-	"bytes"
 	"fmt"
 
+	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // DebugMode is a shipped binary whose Gin engine runs in debug mode because nothing sets the
@@ -35,8 +34,13 @@ Environment=), the binary runs in debug mode wherever it is deployed.
 output for ` + "`[GIN-debug] [WARNING] Running in \"debug\" mode`" + `.
 
 **How to fix.** Call ` + "`gin.SetMode(gin.ReleaseMode)`" + ` before ` + "`gin.New()`" + `/` + "`gin.Default()`" + ` (or derive it from
-your own configuration), or set ` + "`GIN_MODE=release`" + ` in the image (` + "`ENV GIN_MODE=release`" + `). shipshape
-treats any mention of GIN_MODE in a deployment file as handled.`,
+your own configuration), or set ` + "`GIN_MODE=release`" + ` in the image (` + "`ENV GIN_MODE=release`" + `).
+
+**What shipshape checks.** A program that reads GIN_MODE itself, and a GIN_MODE set by any
+deployment (whatever its value) count as handled: a Dockerfile ENV, a compose service's
+environment, a Kubernetes container's env, a unit's Environment=, an env file, or a script that
+assigns or exports it. Settings that no parser reads as environment are not seen: a Helm
+values file, a workflow's env: block, docker run -e or env NAME=value words in a script.`,
 	Fix:     "Call gin.SetMode(gin.ReleaseMode) before creating the engine, or set GIN_MODE=release in the image or the deployment.",
 	Symptom: `[GIN-debug] [WARNING] Running in "debug" mode. Switch to "release" mode in production.`,
 	Signatures: []rule.Signature{
@@ -53,7 +57,7 @@ func runDebugMode(p *rule.Pass) error {
 	if len(g.Gin) == 0 {
 		return nil
 	}
-	if ginModeInDeployment(p.Project.Tree) {
+	if ginModeInDeployment(p.Project) {
 		return nil
 	}
 	reported := map[*gocode.Gin]bool{}
@@ -118,22 +122,59 @@ func readsEnv(g *gocode.Facts, prog *gocode.Program, name string) bool {
 	return false
 }
 
-// ginModeInDeployment says whether a deployment file of the tree (Dockerfile, compose or
-// Kubernetes YAML, unit, env file, shell script) mentions GIN_MODE. Any mention counts as
-// handling the mode: a false "handled" only hides an info finding, a false "not handled" would
-// nag a project that sets the mode where it deploys.
-func ginModeInDeployment(t *tree.Tree) bool {
-	if t == nil {
-		return false
+// ginModeInDeployment says whether a deployment of the project sets GIN_MODE, from the env
+// facts of each artifact: a Dockerfile ENV (any stage), a compose service's environment, a
+// Kubernetes container's env, a unit's Environment=, an env file, or a script's assignment or
+// export. Any setting counts as handling the mode: a false "handled" only hides an info finding,
+// a false "not handled" would nag a project that sets the mode where it deploys.
+func ginModeInDeployment(p *facts.Project) bool {
+	const name = "GIN_MODE"
+	for _, f := range p.Dockerfiles {
+		for _, st := range f.Stages {
+			for _, v := range st.Env {
+				if v.Name == name {
+					return true
+				}
+			}
+		}
 	}
-	for _, f := range t.Files {
-		switch f.Kind {
-		case tree.Dockerfile, tree.YAML, tree.SystemdUnit, tree.EnvFile, tree.Shell:
-		default:
+	for _, f := range p.Compose {
+		for _, s := range f.Services {
+			for _, v := range s.Environment {
+				if v.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	for _, o := range p.Kubernetes {
+		if o.Workload == nil {
 			continue
 		}
-		b, err := t.Read(f)
-		if err == nil && bytes.Contains(b, []byte("GIN_MODE")) {
+		for _, c := range o.Workload.AllContainers() {
+			for _, v := range c.Env {
+				if v.Name.Value == name {
+					return true
+				}
+			}
+		}
+	}
+	for _, u := range p.Units {
+		for _, v := range u.Environment {
+			if v.Name == name {
+				return true
+			}
+		}
+	}
+	for _, f := range p.EnvFiles {
+		for _, v := range f.Vars {
+			if v.Name == name {
+				return true
+			}
+		}
+	}
+	for _, s := range p.Scripts {
+		if _, ok := s.Assigned[name]; ok {
 			return true
 		}
 	}

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+export GIN_MODE=release
+exec /usr/local/bin/svc
