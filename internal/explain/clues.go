@@ -228,8 +228,9 @@ var clues = []clue{
 	// go build -o of a non-main package writes an ar archive (mode 0644): exec says permission
 	// denied, or exec format error once chmod +x; file(1) calls it "current ar archive".
 	{"non-main", []string{"is not a main package", "non-main package", "buildmode=archive", "no main packages", "!<arch>", "current ar archive"}, nil},
-	{"missing-cmd", []string{"executable file not found in $path", "not found", "missing git command", "env: "}, []*regexp.Regexp{
+	{"missing-cmd", []string{"executable file not found in $path", "not found", "missing git command", "env: ", "executable file "}, []*regexp.Regexp{
 		re(`(?i)\benv: ['‘]?(?P<cmd>[\w.+-]+)['’]?: No such file or directory`),
+		re(`(?i)executable file (?P<cmd>\S+) not found in \$PATH`),
 		re(`(?i)exec: \\?"(?P<cmd>[^"\\]+)\\?": executable file not found in \$PATH`),
 		re(`(?i)(?:^|: )(?P<cmd>[\w.+-]+): command not found`),
 		re(`(?i)^(?:/bin/)?(?:ba|da)?sh: \d+: (?P<cmd>[\w.+-]+): not found$`),
@@ -251,8 +252,9 @@ var clues = []clue{
 	{"tmp-missing", []string{"/tmp/", "/tmp:", "createtemp", "mkdirtemp", "tempdir"}, []*regexp.Regexp{
 		re(`(?i)\b(?:open|mkdir|create|stat|lstat|CreateTemp|MkdirTemp)\s+(?P<path>/tmp(?:/\S*?)?):? no such file or directory`),
 	}},
-	{"mount", []string{"bind source path does not exist", "trying to mount a directory onto a file", "error mounting", "is a directory", "mountvolume.setup failed", "non-existent config key", "non-existent secret key", "invalid mount config"}, []*regexp.Regexp{
+	{"mount", []string{"bind mount failed", "bind source path does not exist", "trying to mount a directory onto a file", "error mounting", "is a directory", "mountvolume.setup failed", "non-existent config key", "non-existent secret key", "invalid mount config"}, []*regexp.Regexp{
 		re(`(?i)bind source path does not exist:? (?P<path>\S+)`),
+		re(`(?i)Bind mount failed: '(?P<path>[^']+)' does not exists?`),
 		re(`(?i)error mounting \\?"(?P<path>[^"\\]+)\\?" to rootfs at \\?"(?P<target>[^"\\]+)`),
 		re(`(?i)trying to mount a directory onto a file`),
 		re(`(?i)(?:read|open) (?P<path>[^\s:]+): is a directory`),
