@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 )
 
 // ListenLoopback is a service in a container or pod that listens on a loopback address only.
@@ -71,7 +71,7 @@ func runListenLoopback(p *rule.Pass) error {
 		related []rule.Related
 	}
 	hits := map[*gocode.Listener]*hit{}
-	for _, t := range target.All(p.Project) {
+	for _, t := range deploy.All(p.Project) {
 		if !t.InContainer() || t.Program == nil {
 			continue
 		}
@@ -91,7 +91,7 @@ func runListenLoopback(p *rule.Pass) error {
 			// to the pod's loopback), and with sidecars a loopback listener may be the upstream
 			// of a proxy in the same network namespace: only ports that Services or probes reach
 			// count there.
-			sidecars := t.Kind == target.Kubernetes
+			sidecars := t.Kind == deploy.KindKubernetes
 			for _, d := range decl {
 				if d.has(l.Port) && (d.Routes || len(d.Via) > 0 || !sidecars) {
 					on = append(on, d.Pos.Short()+" "+d.What)

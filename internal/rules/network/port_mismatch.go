@@ -3,8 +3,8 @@ package network
 import (
 	"fmt"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 )
 
 // PortMismatch is a listener on a port that the deployment does not route to: EXPOSE, compose
@@ -74,13 +74,13 @@ templates or $(VAR) make the port unknown, and nothing is said.`,
 // when nothing listens there and no documentation declares them (a declared port may belong to
 // a listener the code facts cannot see, such as one a library opens).
 func runPortMismatch(p *rule.Pass) error {
-	targets := target.All(p.Project)
+	targets := deploy.All(p.Project)
 	for _, t := range targets {
 		if !t.InContainer() || t.Program == nil {
 			continue
 		}
 		ls := known(t.Listeners(p.Project.Go))
-		if len(ls) == 0 || (t.Kind == target.Image && setElsewhere(targets, t, ls)) {
+		if len(ls) == 0 || (t.Kind == deploy.KindImage && setElsewhere(targets, t, ls)) {
 			continue
 		}
 		listening := portsOf(ls)
@@ -124,7 +124,7 @@ func runPortMismatch(p *rule.Pass) error {
 	return nil
 }
 
-func report(p *rule.Pass, t *target.Target, d *declared, ls []target.Listen) {
+func report(p *rule.Pass, t *deploy.Target, d *declared, ls []deploy.Listen) {
 	consequence := "nothing answers there: connections are refused or reset"
 	if len(d.Via) > 0 {
 		consequence = "nothing answers there, and what is sent to it by name fails: connections are refused, probes fail"
@@ -144,7 +144,7 @@ func report(p *rule.Pass, t *target.Target, d *declared, ls []target.Listen) {
 // setElsewhere says whether a listener of an image takes its port from a variable the image
 // leaves unset while another target running the same program sets it: the image is then run
 // with it, and EXPOSE is compared under that target instead.
-func setElsewhere(targets []*target.Target, img *target.Target, ls []target.Listen) bool {
+func setElsewhere(targets []*deploy.Target, img *deploy.Target, ls []deploy.Listen) bool {
 	for _, l := range ls {
 		if l.L.PortFromEnv == "" || l.Set.File != "" {
 			continue

@@ -5,10 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -33,17 +33,17 @@ func (d declared) has(port int) bool {
 }
 
 // declaredPorts lists what a target's artifacts say about its listening ports.
-func declaredPorts(p *facts.Project, t *target.Target) []*declared {
+func declaredPorts(p *facts.Project, t *deploy.Target) []*declared {
 	var out []*declared
 	switch t.Kind {
-	case target.Image:
+	case deploy.KindImage:
 		for _, e := range t.Image.Expose {
 			if e.Unresolved || e.Port == 0 || e.Proto == "udp" {
 				continue
 			}
 			out = append(out, &declared{Port: e.Port, End: e.End, Pos: e.Pos, What: "EXPOSE " + e.Raw})
 		}
-	case target.Compose:
+	case deploy.KindCompose:
 		s := t.Service
 		if s.NetworkMode.Value == "host" {
 			return nil
@@ -67,7 +67,7 @@ func declaredPorts(p *facts.Project, t *target.Target) []*declared {
 				out = append(out, &declared{Port: n, Pos: e.Pos, What: "expose " + e.Value})
 			}
 		}
-	case target.Kubernetes:
+	case deploy.KindKubernetes:
 		c, w := t.Container, t.Object.Workload
 		byName := map[string]*declared{}
 		for _, cp := range c.Ports {
@@ -141,7 +141,7 @@ func probeName(c *k8s.Container, pr *k8s.Probe) string {
 
 // listenDesc describes where a program listens: "8080 (main.go:60 gin.Run, $PORT unset,
 // default 8080)".
-func listenDesc(ls []target.Listen) string {
+func listenDesc(ls []deploy.Listen) string {
 	var parts []string
 	for _, l := range ls {
 		s := fmt.Sprintf("%d (%s %s", l.Port, l.L.Pos.Short(), l.L.Via)
@@ -153,7 +153,7 @@ func listenDesc(ls []target.Listen) string {
 	return strings.Join(parts, " and ")
 }
 
-func listenRelated(ls []target.Listen) []rule.Related {
+func listenRelated(ls []deploy.Listen) []rule.Related {
 	var out []rule.Related
 	for _, l := range ls {
 		msg := fmt.Sprintf("%s listens on port %d", l.L.Via, l.Port)
@@ -169,7 +169,7 @@ func listenRelated(ls []target.Listen) []rule.Related {
 }
 
 // known returns the listeners when every one is known, else nil.
-func known(ls []target.Listen) []target.Listen {
+func known(ls []deploy.Listen) []deploy.Listen {
 	for _, l := range ls {
 		if !l.Known {
 			return nil
@@ -178,7 +178,7 @@ func known(ls []target.Listen) []target.Listen {
 	return ls
 }
 
-func portsOf(ls []target.Listen) map[int]bool {
+func portsOf(ls []deploy.Listen) map[int]bool {
 	m := map[int]bool{}
 	for _, l := range ls {
 		m[l.Port] = true

@@ -1,0 +1,942 @@
+package deploy
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/shipshape-dev/shipshape/internal/compose"
+	"github.com/shipshape-dev/shipshape/internal/dockerfile"
+	"github.com/shipshape-dev/shipshape/internal/facts"
+	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/k8s"
+	"github.com/shipshape-dev/shipshape/internal/source"
+	"github.com/shipshape-dev/shipshape/internal/systemd"
+)
+
+// Kinds of target.
+const (
+	KindImage      = "image"      // the final image of a Dockerfile, run with docker run
+	KindCompose    = "compose"    // a compose service
+	KindKubernetes = "kubernetes" // a container of a Kubernetes workload
+	KindSystemd    = "systemd"    // a systemd service unit
+)
+
+// Target is one place a program is run.
+type Target struct {
+	Kind string
+	// Name describes the target in messages: `Dockerfile`, `compose service "api"`,
+	// `Deployment orders-api, container "api"`, `unit orders-api.service`.
+	Name string
+	Pos  source.Pos
+	// Program is the Go program of the tree the target runs; nil when it cannot be told.
+	Program *gocode.Program
+	// File and Image are the Dockerfile and the modelled image the target runs (nil when
+	// unknown or, for units, not applicable).
+	File  *dockerfile.File
+	Image *dockerfile.Image
+	// Exactly one of these is set, after Kind.
+	Service   *compose.Service
+	Object    *k8s.Object
+	Container *k8s.Container
+	Unit      *systemd.Unit
+	Command   *systemd.Command
+
+	// Args are the program's arguments (argv[1:]) and where they were written; ArgsKnown is false
+	// when they cannot be evaluated (templates, $(VAR), variables).
+	Args      []string
+	ArgsPos   source.Pos
+	ArgsKnown bool
+
+	env map[string]Value
+	// envOpen says some source may set variables whose names are not visible (env_file outside
+	// the tree, envFrom of an unknown object, EnvironmentFile=).
+	envOpen string
+	// links are the Services whose link variables Kubernetes sets (see Set.serviceLinks).
+	links map[string]*k8s.Object
+}
+
+// Value is an environment variable as a target sets it.
+type Value struct {
+	Value string
+	// Known is false when the variable is set but its value is not visible.
+	Known bool
+	Pos   source.Pos
+	// Where says what sets it ("ENV in Dockerfile", "env of the container", "Environment=").
+	Where string
+}
+
+// InContainer says the program runs in its own network namespace.
+func (t *Target) InContainer() bool { return t.Kind != KindSystemd }
+
+// Env looks a variable up: set says a source sets it (Value.Known says whether its value is
+// visible); unknown says no visible source sets it but an opaque one might.
+func (t *Target) Env(name string) (v Value, set, unknown bool) {
+	if v, ok := t.env[name]; ok {
+		return v, true, false
+	}
+	if len(t.links) > 0 {
+		for _, suffix := range []string{"_SERVICE_HOST", "_SERVICE_PORT", "_PORT"} {
+			if prefix, ok := strings.CutSuffix(name, suffix); ok && t.links[prefix] != nil {
+				o := t.links[prefix]
+				return Value{Pos: o.Pos, Where: "the service links of Service " + o.Name.Value}, true, false
+			}
+		}
+	}
+	return Value{}, false, t.envOpen != ""
+}
+
+func (t *Target) setEnv(name string, v Value) {
+	if t.env == nil {
+		t.env = map[string]Value{}
+	}
+	if strings.Contains(v.Value, "$") || strings.Contains(v.Value, "{{") {
+		v.Known = false
+	}
+	t.env[name] = v
+}
+
+// All lists the targets of a project: every Dockerfile's final image that has an entrypoint or
+// command, every compose service, every container of a Kubernetes workload, every service unit
+// with an ExecStart.
+func All(p *facts.Project) []*Target { return NewSet(p).All() }
+
+// Set answers for the targets of one project, computing each image model once.
+type Set struct {
+	p      *facts.Project
+	models map[*dockerfile.Stage]*dockerfile.Image
+	refs   map[string]imageHit
+	progs  map[*dockerfile.Image]*gocode.Program
+	links  map[string]*k8s.Object
+}
+
+// serviceLinks maps the variable prefix of every Service (MY_SVC for my-svc) to it: Kubernetes
+// sets <PREFIX>_PORT, <PREFIX>_SERVICE_HOST, <PREFIX>_SERVICE_PORT and <PREFIX>_PORT_<n>_TCP…
+// in every container of the namespace (enableServiceLinks).
+func (set *Set) serviceLinks() map[string]*k8s.Object {
+	if set.links == nil {
+		set.links = map[string]*k8s.Object{}
+		for _, o := range set.p.Kubernetes {
+			if o.Service != nil && !o.Name.Templated() {
+				set.links[strings.ToUpper(strings.ReplaceAll(o.Name.Value, "-", "_"))] = o
+			}
+		}
+	}
+	return set.links
+}
+
+type imageHit struct {
+	f  *dockerfile.File
+	im *dockerfile.Image
+}
+
+// NewSet prepares the targets of p.
+func NewSet(p *facts.Project) *Set {
+	return &Set{p: p, models: map[*dockerfile.Stage]*dockerfile.Image{}, refs: map[string]imageHit{},
+		progs: map[*dockerfile.Image]*gocode.Program{}}
+}
+
+func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Image {
+	im, ok := set.models[st]
+	if !ok {
+		im = dockerfile.Model(f, st)
+		set.models[st] = im
+	}
+	return im
+}
+
+// programOfImage is ProgramOfImage, once per image.
+func (set *Set) programOfImage(f *dockerfile.File, im *dockerfile.Image) *gocode.Program {
+	prog, ok := set.progs[im]
+	if !ok {
+		prog = ProgramOfImage(set.p, f, im)
+		set.progs[im] = prog
+	}
+	return prog
+}
+
+// All lists the project's targets (see the package function All).
+func (set *Set) All() []*Target {
+	p := set.p
+	var out []*Target
+	for _, f := range p.Dockerfiles {
+		if t := set.ForDockerfile(f); t != nil {
+			out = append(out, t)
+		}
+	}
+	for _, cf := range p.Compose {
+		for _, s := range cf.Services {
+			out = append(out, set.ForService(cf, s))
+		}
+	}
+	for _, o := range p.Kubernetes {
+		if o.Workload == nil {
+			continue
+		}
+		for _, c := range o.Workload.Containers {
+			out = append(out, set.ForContainer(o, c))
+		}
+	}
+	for _, u := range p.Units {
+		if t := set.ForUnit(u); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ForDockerfile is `docker run` of the image a Dockerfile builds (its last stage); nil when the
+// file does not parse or the image has neither ENTRYPOINT nor CMD of its own.
+func (set *Set) ForDockerfile(f *dockerfile.File) *Target {
+	if f.ParseError != nil || f.Final() == nil {
+		return nil
+	}
+	im := set.model(f, f.Final())
+	if im.Entrypoint == nil && im.Cmd == nil {
+		return nil
+	}
+	t := &Target{Kind: KindImage, Name: "the image of " + f.Path, Pos: f.Final().Pos, File: f, Image: im}
+	t.imageEnv()
+	t.Program = set.programOfImage(f, im)
+	t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(im)
+	return t
+}
+
+func (t *Target) imageEnv() {
+	if t.Image == nil {
+		return
+	}
+	for name, v := range t.Image.Env {
+		t.setEnv(name, Value{Value: v.Value, Known: !v.Unresolved, Pos: v.Pos, Where: "ENV"})
+	}
+}
+
+// imageArgs are the arguments the image passes its program: ENTRYPOINT's after the first, then
+// CMD (exec form only; a shell form is not evaluated).
+func imageArgs(im *dockerfile.Image) ([]string, source.Pos, bool) {
+	var args []string
+	var pos source.Pos
+	switch {
+	case im.Entrypoint != nil:
+		if !im.Entrypoint.Exec {
+			return nil, im.Entrypoint.Pos, false
+		}
+		pos = im.Entrypoint.Pos
+		if len(im.Entrypoint.Args) > 1 {
+			args = append(args, im.Entrypoint.Args[1:]...)
+		}
+		if im.Cmd != nil {
+			if !im.Cmd.Exec {
+				return nil, im.Cmd.Pos, false
+			}
+			args = append(args, im.Cmd.Args...)
+		}
+	case im.Cmd != nil:
+		if !im.Cmd.Exec {
+			return nil, im.Cmd.Pos, false
+		}
+		pos = im.Cmd.Pos
+		if len(im.Cmd.Args) > 1 {
+			args = append(args, im.Cmd.Args[1:]...)
+		}
+	}
+	return args, pos, true
+}
+
+// Executable is the path the image runs: ENTRYPOINT's first word, else CMD's (exec form, or the
+// first word of a shell form without shell syntax). "" when unknown.
+func Executable(im *dockerfile.Image) (string, source.Pos) {
+	c := im.Entrypoint
+	if c == nil {
+		c = im.Cmd
+	}
+	if c == nil || len(c.Args) == 0 {
+		return "", source.Pos{}
+	}
+	w := c.Args[0]
+	if !c.Exec {
+		fs := strings.Fields(w)
+		if len(fs) == 0 || strings.ContainsAny(w, "$;&|<>`()") {
+			return "", source.Pos{}
+		}
+		if fs[0] == "exec" && len(fs) > 1 {
+			fs = fs[1:]
+		}
+		w = fs[0]
+	}
+	if strings.ContainsAny(w, "$") {
+		return "", source.Pos{}
+	}
+	if !path.IsAbs(w) && strings.Contains(w, "/") {
+		if wd, _ := im.WorkingDir(); wd != "" {
+			w = path.Join(wd, w)
+		}
+	}
+	return w, c.Pos
+}
+
+// ProgramOfImage is the Go program whose binary an image runs: the binary at the entrypoint's
+// path built from a package of the tree, or a program of that name.
+func ProgramOfImage(p *facts.Project, f *dockerfile.File, im *dockerfile.Image) *gocode.Program {
+	g := p.Go
+	if g == nil {
+		return nil
+	}
+	exe, _ := Executable(im)
+	if exe == "" {
+		return nil
+	}
+	for _, b := range im.Binaries {
+		if b.Path != exe && !(!strings.Contains(exe, "/") && path.Base(b.Path) == exe) {
+			continue
+		}
+		if prog := programOfBuild(g, f, b); prog != nil {
+			return prog
+		}
+	}
+	return ByName(g, path.Base(exe))
+}
+
+// programOfBuild finds the program a go build in a builder stage compiles, by the package path
+// relative to the build context, then by the binary's name.
+func programOfBuild(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocode.Program {
+	if b.Build == nil {
+		return nil
+	}
+	if len(b.Build.Packages) == 1 {
+		pkg := b.Build.Packages[0]
+		if pkg == "." || strings.HasPrefix(pkg, "./") {
+			rel := path.Clean(strings.TrimSuffix(pkg, "/..."))
+			var hits []*gocode.Program
+			for _, prog := range Deployed(g) {
+				d := prog.Dir
+				if rel == "." {
+					if d == f.Context {
+						hits = append(hits, prog)
+					}
+					continue
+				}
+				if d == rel || strings.HasSuffix(d, "/"+rel) {
+					hits = append(hits, prog)
+				}
+			}
+			if len(hits) == 1 {
+				return hits[0]
+			}
+		} else if prog := byImportPath(g, pkg); prog != nil {
+			return prog
+		}
+	}
+	if prog := ByName(g, path.Base(b.Path)); prog != nil {
+		return prog
+	}
+	return nil
+}
+
+func byImportPath(g *gocode.Facts, pkg string) *gocode.Program {
+	for _, prog := range g.Programs {
+		if prog.Main != nil && prog.Main.Path == pkg {
+			return prog
+		}
+	}
+	return nil
+}
+
+// ByName returns the only deployed program called name, or nil; nil too when the name holds a
+// specifier or a variable (%i, $NAME, ${NAME}, name@instance).
+func ByName(g *gocode.Facts, name string) *gocode.Program {
+	if g == nil || name == "" || strings.ContainsAny(name, "%$@{") {
+		return nil
+	}
+	var hit *gocode.Program
+	for _, prog := range Deployed(g) {
+		if prog.Name == name {
+			if hit != nil {
+				return nil
+			}
+			hit = prog
+		}
+	}
+	return hit
+}
+
+// devDirs are directory names under which a program is a development aid, not what a deployment
+// runs (the code rules keep the same list).
+var devDirs = map[string]bool{
+	"example": true, "examples": true, "_example": true, "_examples": true, "demo": true,
+	"demos": true, "sample": true, "samples": true, "hack": true, "tools": true, "scripts": true,
+	"test": true, "tests": true, "e2e": true, "bench": true, "benchmark": true, "benchmarks": true,
+	"testdata": true,
+}
+
+// Deployed lists the programs a deployment may run: those outside development directories.
+func Deployed(g *gocode.Facts) []*gocode.Program {
+	if g == nil {
+		return nil
+	}
+	deployedMu.Lock()
+	defer deployedMu.Unlock()
+	if deployedFor == g {
+		return deployedLast
+	}
+	deployedFor, deployedLast = g, deployed(g)
+	return deployedLast
+}
+
+// The last answer of Deployed: rules ask it for the same facts many times in a row.
+var (
+	deployedMu   sync.Mutex
+	deployedFor  *gocode.Facts
+	deployedLast []*gocode.Program
+)
+
+func deployed(g *gocode.Facts) []*gocode.Program {
+	var out []*gocode.Program
+	for _, prog := range g.Programs {
+		ok := true
+		for _, seg := range strings.Split(prog.Dir, "/") {
+			if devDirs[seg] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, prog)
+		}
+	}
+	return out
+}
+
+// dockerfileAt returns the parsed Dockerfile at a tree path.
+func dockerfileAt(p *facts.Project, rel string) *dockerfile.File {
+	for _, f := range p.Dockerfiles {
+		if f.Path == rel {
+			return f
+		}
+	}
+	return nil
+}
+
+// ForService is a compose service: its build's image (when built here), with the service's
+// environment and command overrides.
+func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
+	p := set.p
+	t := &Target{Kind: KindCompose, Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos, Service: s}
+	if s.Build != nil && s.Build.DockerfilePath != "" && !s.Build.Inline.Set() {
+		if f := dockerfileAt(p, s.Build.DockerfilePath); f != nil && f.ParseError == nil {
+			if st := f.Target(s.Build.Target.Value); st != nil {
+				t.File, t.Image = f, set.model(f, st)
+			}
+		}
+	}
+	if t.Image == nil && s.Image.Set() && !s.Image.Templated() {
+		t.File, t.Image = set.ImageByName(s.Image.Value)
+	}
+	t.imageEnv()
+	for _, ef := range s.EnvFiles {
+		t.envFile(p, ef)
+	}
+	for _, e := range s.Environment {
+		if e.FromShell {
+			t.setEnv(e.Name, Value{Known: false, Pos: e.Pos, Where: "environment (from the shell)"})
+			continue
+		}
+		t.setEnv(e.Name, Value{Value: e.Value.Value, Known: !strings.Contains(e.Value.Raw, "$"), Pos: e.Value.Pos, Where: "environment"})
+	}
+	if t.Image != nil {
+		t.Program = set.programOfImage(t.File, t.Image)
+		t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(t.Image)
+	}
+	if s.Entrypoint != nil {
+		// An entrypoint override replaces the program; take its name, drop the image's CMD.
+		t.Args, t.ArgsPos, t.ArgsKnown = nil, s.Entrypoint.Pos, s.Entrypoint.Words != nil
+		if len(s.Entrypoint.Words) > 0 {
+			t.Args = append([]string(nil), s.Entrypoint.Words[1:]...)
+			t.Program = t.programAt(p.Go, s.Entrypoint.Words[0])
+		}
+	}
+	if s.Command != nil {
+		words := s.Command.Words
+		switch {
+		case s.Entrypoint == nil && t.Image != nil && t.Image.Entrypoint == nil:
+			// CMD was the whole command line: the override names the program.
+			t.Program, t.Args = nil, nil
+			if len(words) > 0 {
+				t.Program = t.programAt(p.Go, words[0])
+				t.Args = words[1:]
+			}
+		case s.Entrypoint == nil && t.Image != nil:
+			t.Args = nil
+			if t.Image.Entrypoint.Exec && len(t.Image.Entrypoint.Args) > 1 {
+				t.Args = append(t.Args, t.Image.Entrypoint.Args[1:]...)
+			}
+			t.Args = append(t.Args, words...)
+		default:
+			t.Args = append(t.Args[:len(t.Args):len(t.Args)], words...)
+		}
+		t.ArgsPos = s.Command.Pos
+		t.ArgsKnown = t.ArgsKnown && words != nil
+	}
+	return t
+}
+
+// programAt is the program an override of the image's command runs: the image's Go binary at
+// that path (relative paths against the working directory), else a program of that name.
+func (t *Target) programAt(g *gocode.Facts, exe string) *gocode.Program {
+	if g == nil || exe == "" || strings.Contains(exe, "$") {
+		return nil
+	}
+	if t.Image != nil {
+		abs := exe
+		if !path.IsAbs(abs) && strings.Contains(abs, "/") {
+			if wd, _ := t.Image.WorkingDir(); wd != "" {
+				abs = path.Join(wd, abs)
+			}
+		}
+		for _, b := range t.Image.Binaries {
+			if b.Path == abs {
+				if prog := programOfBuild(g, t.File, b); prog != nil {
+					return prog
+				}
+			}
+		}
+	}
+	return ByName(g, path.Base(exe))
+}
+
+func (t *Target) envFile(p *facts.Project, ef *compose.EnvFile) {
+	if ef.Resolved == "" {
+		t.envOpen = "env_file " + ef.Path.Value
+		return
+	}
+	for _, f := range p.EnvFiles {
+		if f.Path != ef.Resolved {
+			continue
+		}
+		for _, v := range f.Vars {
+			t.setEnv(v.Name, Value{Value: v.Value, Known: !v.Inherited && len(v.Unresolved) == 0, Pos: v.Pos, Where: "env_file " + f.Path})
+		}
+		return
+	}
+	if ef.Required {
+		t.envOpen = "env_file " + ef.Path.Value
+	}
+}
+
+// ImageByName finds the Dockerfile that builds an image reference (registry/org/name:tag): the
+// only one whose final image runs a program, or a binary, called like the reference's last path
+// element.
+func (set *Set) ImageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
+	if h, ok := set.refs[ref]; ok {
+		return h.f, h.im
+	}
+	f, im := set.imageByName(ref)
+	set.refs[ref] = imageHit{f, im}
+	return f, im
+}
+
+func (set *Set) imageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
+	p := set.p
+	name := RefName(ref)
+	if name == "" {
+		return nil, nil
+	}
+	var hitF *dockerfile.File
+	var hitI *dockerfile.Image
+	n := 0
+	for _, f := range p.Dockerfiles {
+		if f.ParseError != nil || f.Final() == nil {
+			continue
+		}
+		im := set.model(f, f.Final())
+		exe, _ := Executable(im)
+		match := exe != "" && path.Base(exe) == name
+		if !match {
+			// The program's name, or its module's (github.com/acme/orders built from
+			// ./cmd/server, pushed as acme/orders).
+			if prog := set.programOfImage(f, im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
+				match = true
+			}
+		}
+		if match {
+			hitF, hitI = f, im
+			n++
+		}
+	}
+	if n == 1 {
+		return hitF, hitI
+	}
+	return nil, nil
+}
+
+// moduleName is the last element of a program's module path, without a /vN suffix.
+func moduleName(prog *gocode.Program) string {
+	if prog.Module == nil || prog.Module.Path == "" {
+		return ""
+	}
+	mp := prog.Module.Path
+	if i := strings.LastIndex(mp, "/"); i >= 0 && len(mp) > i+2 && mp[i+1] == 'v' && strings.Trim(mp[i+2:], "0123456789") == "" {
+		mp = mp[:i]
+	}
+	return mp[strings.LastIndex(mp, "/")+1:]
+}
+
+// RefName is the last path element of an image reference without tag or digest; "" when the
+// reference is templated or empty.
+func RefName(ref string) string {
+	if ref == "" || strings.ContainsAny(ref, "{}$") {
+		return ""
+	}
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref = ref[:i]
+	}
+	name := ref[strings.LastIndex(ref, "/")+1:]
+	if i := strings.Index(name, ":"); i >= 0 {
+		name = name[:i]
+	}
+	return name
+}
+
+// ForContainer is a container of a Kubernetes workload: the image built here when its name
+// matches, with the container's env, envFrom, command and args.
+func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
+	p := set.p
+	t := &Target{Kind: KindKubernetes, Name: fmt.Sprintf("%s %s, container %q", o.Kind, o.Name.Value, c.Name.Value), Pos: c.Pos, Object: o, Container: c}
+	if !c.Image.Templated() {
+		t.File, t.Image = set.ImageByName(c.Image.Value)
+	}
+	t.imageEnv()
+	for _, ef := range c.EnvFrom {
+		if ef.Name.Templated() || ef.Prefix.Set() {
+			t.envOpen = "envFrom"
+			continue
+		}
+		objs := k8s.Find(p.Kubernetes, ef.Kind, ef.Name.Value)
+		if len(objs) == 0 {
+			t.envOpen = "envFrom " + ef.Name.Value
+			continue
+		}
+		for _, obj := range objs {
+			if obj.Config == nil || obj.Template {
+				t.envOpen = "envFrom " + ef.Name.Value
+				continue
+			}
+			for _, k := range obj.Config.Keys {
+				t.setEnv(k.Value, Value{Known: false, Pos: k.Pos, Where: fmt.Sprintf("%s %s", obj.Kind, obj.Name.Value)})
+			}
+		}
+	}
+	for _, e := range c.Env {
+		pos := e.Pos
+		if e.Value.Set() {
+			pos = e.Value.Pos
+		}
+		v := Value{Value: e.Value.Value, Known: e.From == nil && !e.FieldPath.Set() && !e.ResourceField.Set() && !e.Value.Templated() && !strings.Contains(e.Value.Value, "$("), Pos: pos, Where: "env"}
+		t.setEnv(e.Name.Value, v)
+	}
+	if o.Template {
+		t.envOpen = "a template"
+	}
+	t.links = set.serviceLinks()
+	if t.Image != nil {
+		t.Program = set.programOfImage(t.File, t.Image)
+		t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(t.Image)
+	}
+	known := func(ss []k8s.Scalar) ([]string, bool) {
+		var out []string
+		for _, s := range ss {
+			if s.Templated() || strings.Contains(s.Value, "$(") {
+				return nil, false
+			}
+			out = append(out, s.Value)
+		}
+		return out, true
+	}
+	if len(c.Command) > 0 {
+		words, ok := known(c.Command)
+		t.Program = nil
+		t.Args, t.ArgsPos, t.ArgsKnown = nil, c.Command[0].Pos, ok
+		if ok {
+			t.Program = t.programAt(p.Go, words[0])
+			t.Args = words[1:]
+		}
+	}
+	if len(c.Args) > 0 {
+		words, ok := known(c.Args)
+		if len(c.Command) == 0 && t.Image != nil && t.Image.Entrypoint == nil {
+			// args replace CMD, which was the whole command line.
+			t.Program = nil
+			if ok && len(words) > 0 {
+				t.Program = t.programAt(p.Go, words[0])
+				words = words[1:]
+			}
+			t.Args = words
+		} else {
+			if len(c.Command) == 0 && t.Image != nil && t.Image.Entrypoint != nil && len(t.Image.Entrypoint.Args) > 0 {
+				t.Args = append([]string(nil), t.Image.Entrypoint.Args[1:]...)
+			}
+			t.Args = append(t.Args, words...)
+		}
+		t.ArgsPos = c.Args[0].Pos
+		t.ArgsKnown = t.ArgsKnown && ok
+	}
+	if t.Program == nil && t.Image == nil && len(c.Command) == 0 && p.Go != nil {
+		// An image built elsewhere (by goreleaser, ko, a CI job) named after a program.
+		t.Program = ByName(p.Go, RefName(c.Image.Value))
+		t.ArgsKnown = false
+	}
+	return t
+}
+
+// ForUnit is a service unit with its first ExecStart; nil for other unit types and units without
+// ExecStart.
+func (set *Set) ForUnit(u *systemd.Unit) *Target {
+	p := set.p
+	if u.Type != "service" || len(u.ExecStart) == 0 {
+		return nil
+	}
+	cmd := u.ExecStart[0]
+	t := &Target{Kind: KindSystemd, Name: "unit " + u.Name, Pos: cmd.Pos, Unit: u, Command: cmd}
+	for _, v := range u.Environment {
+		t.setEnv(v.Name, Value{Value: v.Value, Known: true, Pos: v.Pos, Where: "Environment="})
+	}
+	if len(u.EnvironmentFiles) > 0 {
+		t.envOpen = "EnvironmentFile=" + u.EnvironmentFiles[0].Path
+		// EnvironmentFile= is applied after Environment= and overrides it.
+		for name, v := range t.env {
+			v.Known = false
+			t.env[name] = v
+		}
+	}
+	t.Args, t.ArgsPos, t.ArgsKnown = cmd.Args, cmd.Pos, !cmd.NoEnvExpand
+	for _, a := range cmd.Args {
+		if strings.ContainsAny(a, "$%") {
+			t.ArgsKnown = false
+		}
+	}
+	t.Program = ProgramOfUnit(p, cmd)
+	return t
+}
+
+// ProgramOfUnit is the program an ExecStart command runs: a program named like the executable's
+// file name (specifiers and variables make it unknown).
+func ProgramOfUnit(p *facts.Project, cmd *systemd.Command) *gocode.Program {
+	exe := cmd.Path
+	if exe == "" || strings.ContainsAny(exe, "%$@{") {
+		return nil
+	}
+	return ByName(p.Go, path.Base(exe))
+}
+
+// Listen is a listener of the program as the target configures it.
+type Listen struct {
+	L *gocode.Listener
+	// Port is 0 when unknown.
+	Port int
+	Host string
+	// Known says Port (and Host) are known under this target.
+	Known bool
+	// Why says where the port comes from ("PORT=80 (Environment= at x.service:9)", "$PORT
+	// unset, default 8080", "-addr :9000 in the args at k8s.yaml:20").
+	Why string
+	// Set is where the target sets it (zero when the code's default applies).
+	Set source.Pos
+}
+
+// Loopback says the effective host is a loopback address.
+func (l Listen) Loopback() bool { return isLoopback(l.Host) }
+
+func isLoopback(h string) bool {
+	h = strings.Trim(h, "[]")
+	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
+}
+
+// cliFrameworks are command-line packages whose programs pick what to run from a subcommand.
+var cliFrameworks = []string{"github.com/spf13/cobra", "github.com/urfave/cli", "github.com/urfave/cli/v2",
+	"github.com/urfave/cli/v3", "github.com/alecthomas/kong", "gopkg.in/alecthomas/kingpin.v2",
+	"github.com/alecthomas/kingpin/v2", "github.com/peterbourgon/ff/v3/ffcli", "github.com/mitchellh/cli"}
+
+// serveWords are subcommands that run the server.
+var serveWords = map[string]bool{"serve": true, "server": true, "run": true, "start": true, "web": true, "api": true, "http": true}
+
+// Subcommand returns the first positional argument when the program dispatches subcommands
+// with a CLI framework and the argument is not one that serves: its listeners may then belong
+// to another subcommand.
+func (t *Target) Subcommand() string {
+	if t.Program == nil {
+		return ""
+	}
+	cli := false
+	for _, f := range cliFrameworks {
+		cli = cli || t.Program.Reaches(f)
+	}
+	if !cli {
+		return ""
+	}
+	if !t.ArgsKnown {
+		return "(unknown arguments)"
+	}
+	for _, a := range t.Args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if serveWords[a] {
+			return ""
+		}
+		return a
+	}
+	return ""
+}
+
+// unmodeled are server frameworks whose listen calls the Go facts do not read (the code facts
+// know net/http, net.Listen, tls.Listen, Gin, Echo and Fiber): a program that links one of them
+// may listen where no fact says.
+var unmodeled = []string{
+	"github.com/valyala/fasthttp", "github.com/kataras/iris", "github.com/beego/beego",
+	"github.com/astaxie/beego", "github.com/zeromicro/go-zero", "github.com/go-kratos/kratos",
+	"go-micro.dev", "github.com/micro/go-micro", "github.com/asim/go-micro", "github.com/cloudwego/hertz",
+	"github.com/gogf/gf", "github.com/revel/revel", "github.com/gobuffalo/buffalo",
+	"github.com/caddyserver/caddy", "github.com/urfave/negroni", "github.com/codegangsta/negroni",
+	"github.com/go-martini/martini", "github.com/savsgio/atreugo", "github.com/panjf2000/gnet",
+	"github.com/tidwall/redcon", "github.com/hashicorp/go-plugin", "github.com/gofiber/fiber/v3",
+}
+
+// LinksUnmodeled returns the first unmodeled server framework the program links, or "". The
+// answers for the programs of the last facts asked about are kept: every rule asks for every
+// target.
+func LinksUnmodeled(g *gocode.Facts, prog *gocode.Program) string {
+	unmodeledMu.Lock()
+	defer unmodeledMu.Unlock()
+	if unmodeledFor != g {
+		unmodeledFor, unmodeledLast = g, map[*gocode.Program]string{}
+	}
+	fw, ok := unmodeledLast[prog]
+	if !ok {
+		fw = frameworkOf(prog)
+		unmodeledLast[prog] = fw
+	}
+	return fw
+}
+
+var (
+	unmodeledMu   sync.Mutex
+	unmodeledFor  *gocode.Facts
+	unmodeledLast map[*gocode.Program]string
+)
+
+func frameworkOf(prog *gocode.Program) string {
+	for pkg := range prog.Reach {
+		for _, u := range unmodeled {
+			if pkg == u || strings.HasPrefix(pkg, u+"/") {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+// Listeners are the program's listeners under t; nil when the program is unknown, or when the
+// target runs a subcommand that may not be the one that listens. A program that links a server
+// framework the code facts do not read gets one more listener, unknown, so that no rule takes
+// the known ones for all of them.
+func (t *Target) Listeners(g *gocode.Facts) []Listen {
+	if t.Program == nil || g == nil || t.Subcommand() != "" {
+		return nil
+	}
+	var out []Listen
+	if fw := LinksUnmodeled(g, t.Program); fw != "" {
+		out = append(out, Listen{L: &gocode.Listener{Site: gocode.Site{Pos: t.Program.Pos}, Via: fw, Unresolved: true}, Why: fw + " listens where the code facts cannot see"})
+	}
+	for _, l := range g.Listeners {
+		if t.Program.Reaches(l.Pkg) {
+			out = append(out, t.Resolve(l))
+		}
+	}
+	return out
+}
+
+// Resolve evaluates a listener's address under the target's arguments and environment.
+func (t *Target) Resolve(l *gocode.Listener) Listen {
+	r := Listen{L: l, Port: l.Port, Host: l.Host, Known: !l.Unresolved && l.Port > 0}
+	if l.Unresolved {
+		return Listen{L: l}
+	}
+	def := fmt.Sprintf("%d", l.Port)
+	if l.Flag != "" {
+		v, pos, found, ok := t.flag(l.Flag)
+		if !ok {
+			return Listen{L: l, Why: "-" + l.Flag + " may be set in arguments that are not evaluated"}
+		}
+		if found {
+			return setAddr(r, v, fmt.Sprintf("-%s %s in the arguments at %s", l.Flag, v, pos.Short()), pos)
+		}
+		r.Why = fmt.Sprintf("the default of -%s", l.Flag)
+	}
+	if l.PortFromEnv != "" {
+		v, set, unknown := t.Env(l.PortFromEnv)
+		switch {
+		case set && v.Known:
+			return setAddr(r, v.Value, fmt.Sprintf("%s=%s (%s at %s)", l.PortFromEnv, v.Value, v.Where, v.Pos.Short()), v.Pos)
+		case set || unknown:
+			return Listen{L: l, Why: "$" + l.PortFromEnv + " is set where its value is not visible"}
+		}
+		if l.Port == 0 {
+			return Listen{L: l, Why: "$" + l.PortFromEnv + " unset and no default"}
+		}
+		r.Why = fmt.Sprintf("$%s unset, default %s", l.PortFromEnv, def)
+	}
+	return r
+}
+
+// setAddr applies a port or an address value.
+func setAddr(r Listen, v, why string, pos source.Pos) Listen {
+	r.Why, r.Set = why, pos
+	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(v); err == nil {
+		r.Port, r.Known = n, n > 0 && n < 65536
+		return r
+	}
+	i := strings.LastIndex(v, ":")
+	if i < 0 {
+		r.Known = false
+		return r
+	}
+	n, err := strconv.Atoi(v[i+1:])
+	if err != nil {
+		r.Known = false
+		return r
+	}
+	r.Host, r.Port, r.Known = strings.Trim(v[:i], "[]"), n, n > 0 && n < 65536
+	return r
+}
+
+// flag finds -name=v, --name=v, -name v or --name v in the target's arguments. ok is false when
+// the arguments are unknown.
+func (t *Target) flag(name string) (v string, pos source.Pos, found, ok bool) {
+	if !t.ArgsKnown {
+		return "", source.Pos{}, false, false
+	}
+	for i, a := range t.Args {
+		if a == "--" {
+			break
+		}
+		a2 := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if a2 == a {
+			continue
+		}
+		if a2 == name && i+1 < len(t.Args) {
+			v = t.Args[i+1]
+		} else if strings.HasPrefix(a2, name+"=") {
+			v = a2[len(name)+1:]
+		} else {
+			continue
+		}
+		if strings.ContainsAny(v, "${") {
+			return "", source.Pos{}, false, false
+		}
+		return v, t.ArgsPos, true, true
+	}
+	return "", source.Pos{}, false, true
+}
