@@ -1,6 +1,7 @@
 // Package release answers where a project's release tooling installs its binaries on a host and
 // which platforms its binaries and images are built for: goreleaser configs, GitHub workflows,
-// and the install/cp commands and GOOS/GOARCH settings of Makefiles and scripts.
+// and the install/cp commands and GOOS/GOARCH settings of Makefiles and scripts; and which
+// platforms run them: Procfile processes and Cloud Run deployments.
 //
 // API:
 //
@@ -8,6 +9,8 @@
 //	ParseGoreleaser(path, data) (*Goreleaser, []source.Note)
 //	ParseWorkflow(path, data) (*Workflow, []source.Note)
 //	ParseMakefile(path, data) (*Makefile, []source.Note)
+//	ParseProcfile(path, data) ([]*ProcEntry, []source.Note)  Procfile entries (Heroku, Dokku, buildpacks)
+//	ParseCloudRun(path, data) []*CloudRunDeploy              gcloud run deploy commands of any text
 //	(*Facts).InstalledBinaries() []Installed            where packages and installs put binaries
 package release
 
@@ -45,6 +48,10 @@ type Facts struct {
 	Makefiles  []*Makefile
 	// ScriptInstalls are install/cp commands of shell scripts that put files in a bin directory.
 	ScriptInstalls []*Install
+	// Procfiles are the entries of every file named Procfile, in path and line order.
+	Procfiles []*ProcEntry
+	// CloudRun are the gcloud run deploy commands of scripts, Makefiles and YAML files.
+	CloudRun []*CloudRunDeploy
 }
 
 // Install is an install(1) or cp(1) command that copies a file to a directory of executables.
@@ -101,9 +108,13 @@ func (f *Facts) InstalledBinaries() []Installed {
 	return out
 }
 
+// maxCloudRunScan is the largest script, Makefile or YAML file searched for gcloud run deploy.
+const maxCloudRunScan = 1 << 20
+
 // Load reads the goreleaser configs (.goreleaser.y*ml and goreleaser.y*ml anywhere), GitHub
-// workflows (.github/workflows/*.y*ml), Makefiles (Makefile, GNUmakefile, *.mk) and shell
-// scripts that mention a bin directory. It returns nil when none of them exists.
+// workflows (.github/workflows/*.y*ml), Makefiles (Makefile, GNUmakefile, *.mk), shell scripts
+// that mention a bin directory, Procfiles, and the gcloud run deploy commands of scripts,
+// Makefiles and YAML files outside vendor/. It returns nil when none of them exists.
 func Load(t *tree.Tree) (*Facts, []source.Note) {
 	f := &Facts{}
 	var notes []source.Note
@@ -117,6 +128,8 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 			workflow
 			makefile
 			shell
+			procfile
+			yamlFile
 		)
 		switch {
 		case file.Kind == tree.YAML && (strings.HasPrefix(base, ".goreleaser.") || strings.HasPrefix(base, "goreleaser.")):
@@ -127,13 +140,31 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 			kind = makefile
 		case file.Kind == tree.Shell:
 			kind = shell
+		case base == "Procfile":
+			kind = procfile
+		case file.Kind == tree.YAML:
+			kind = yamlFile
 		default:
+			continue
+		}
+		// Other YAML files are read only for gcloud commands.
+		scan := file.Size <= maxCloudRunScan && !strings.HasPrefix(file.Path, "vendor/")
+		if kind == yamlFile && !scan {
 			continue
 		}
 		data, err := t.Read(file)
 		if err != nil {
-			notes = append(notes, source.Notef(source.Pos{File: file.Path}, "cannot read: %v", err))
+			if kind != yamlFile { // the loaders of YAML kinds say so for those
+				notes = append(notes, source.Notef(source.Pos{File: file.Path}, "cannot read: %v", err))
+			}
 			continue
+		}
+		if scan && kind != procfile {
+			// Binary files are noted by the parsers that own their kind; here they hold no command.
+			if ds := ParseCloudRun(file.Path, data); len(ds) > 0 {
+				f.CloudRun = append(f.CloudRun, ds...)
+				found = true
+			}
 		}
 		var ns []source.Note
 		switch kind {
@@ -156,6 +187,13 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 			m, ns = ParseMakefile(file.Path, data)
 			if m != nil {
 				f.Makefiles = append(f.Makefiles, m)
+				found = true
+			}
+		case procfile:
+			var es []*ProcEntry
+			es, ns = ParseProcfile(file.Path, data)
+			if len(es) > 0 {
+				f.Procfiles = append(f.Procfiles, es...)
 				found = true
 			}
 		case shell:

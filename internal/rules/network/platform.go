@@ -1,24 +1,16 @@
 package network
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"path"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/gocode"
+	"github.com/shipshape-dev/shipshape/internal/release"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/tree"
 )
-
-// procLine is a Procfile entry as Heroku reads it (https://devcenter.heroku.com/articles/procfile):
-// a process type, a colon, the command.
-var procLine = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
 
 // platformDeploy is a program that a platform setting $PORT runs.
 type platformDeploy struct {
@@ -33,42 +25,24 @@ type platformDeploy struct {
 	Port int
 }
 
-// platformDeploys finds the web processes of Procfiles (Heroku, Dokku and the buildpack
-// platforms) and the gcloud run deploy commands whose program is known.
+// platformDeploys maps the web processes of Procfiles (Heroku, Dokku and the buildpack
+// platforms) and the gcloud run deploy commands of the release facts to the programs they run,
+// keeping those whose program is known.
 func platformDeploys(p *rule.Pass) []platformDeploy {
-	t, g := p.Project.Tree, p.Project.Go
-	if t == nil || g == nil {
+	r, g := p.Project.Release, p.Project.Go
+	if r == nil || g == nil {
 		return nil
 	}
 	var out []platformDeploy
-	for _, f := range t.Files {
-		if path.Base(f.Path) != "Procfile" || f.Size > 64<<10 {
+	for _, e := range r.Procfiles {
+		if e.Type != "web" || len(e.Words) == 0 {
 			continue
 		}
-		b, err := t.Read(f)
-		if err != nil || bytes.IndexByte(b, 0) >= 0 {
-			continue
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for line := 1; sc.Scan(); line++ {
-			m := procLine.FindStringSubmatch(strings.TrimRight(sc.Text(), "\r"))
-			if m == nil || m[1] != "web" {
-				continue
-			}
-			words := strings.Fields(m[2])
-			for len(words) > 0 && (strings.Contains(words[0], "=") || words[0] == "exec") {
-				words = words[1:] // VAR=value prefixes, exec
-			}
-			if len(words) == 0 {
-				continue
-			}
-			if prog := target.ByName(g, path.Base(words[0])); prog != nil {
-				pos := source.Pos{File: f.Path, Line: line, Col: len(m[0]) - len(m[2]) + 1}
-				out = append(out, platformDeploy{Pos: pos, Platform: "the Procfile's web process", Prog: prog, Args: words[1:], Cmd: m[2]})
-			}
+		if prog := target.ByName(g, path.Base(e.Words[0])); prog != nil {
+			out = append(out, platformDeploy{Pos: e.Pos, Platform: "the Procfile's web process", Prog: prog, Args: e.Words[1:], Cmd: e.Command})
 		}
 	}
-	return append(out, cloudRunDeploys(p)...)
+	return append(out, cloudRunDeploys(r, g)...)
 }
 
 // portPlatforms reports platform deployments whose program listens on a fixed port other than
@@ -123,47 +97,28 @@ func webProcess(p *rule.Pass, g *gocode.Facts, d platformDeploy) {
 	})
 }
 
-// cloudRunDeploy finds `gcloud run deploy` commands with their continuation lines.
-var cloudRunDeploy = regexp.MustCompile(`gcloud\s+(?:(?:alpha|beta)\s+)?run\s+deploy\b(?:[^\n\\]|\\\r?\n|\\.)*`)
-
-// cloudRunDeploys finds gcloud run deploy commands whose program is known: Cloud Run sends
-// requests to $PORT, 8080 unless --port says otherwise.
-func cloudRunDeploys(p *rule.Pass) []platformDeploy {
-	t, g := p.Project.Tree, p.Project.Go
-	if t == nil || g == nil {
-		return nil
-	}
+// cloudRunDeploys maps gcloud run deploy commands to their programs: the one --image names,
+// else the repository's one deployed program (built from --source or pushed). Commands whose
+// port is unknown are left out: Cloud Run sends requests to $PORT, 8080 unless --port says
+// otherwise, and --args, --command or the env flags may move it.
+func cloudRunDeploys(r *release.Facts, g *gocode.Facts) []platformDeploy {
 	var out []platformDeploy
 	deployed := target.Deployed(g)
-	for _, f := range t.Files {
-		base := path.Base(f.Path)
-		script := f.Kind == tree.YAML || f.Kind == tree.Shell || base == "Makefile" || base == "GNUmakefile" || strings.HasSuffix(base, ".mk")
-		if !script || f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") {
+	for _, d := range r.CloudRun {
+		if d.Port == 0 {
 			continue
 		}
-		b, err := t.Read(f)
-		if err != nil || bytes.IndexByte(b, 0) >= 0 || !bytes.Contains(b, []byte("gcloud")) {
+		var prog *gocode.Program
+		if d.Image != "" {
+			prog = target.ByName(g, target.RefName(d.Image))
+		}
+		if prog == nil && len(deployed) == 1 {
+			prog = deployed[0]
+		}
+		if prog == nil {
 			continue
 		}
-		for _, m := range cloudRunDeploy.FindAllIndex(b, -1) {
-			cmd := strings.NewReplacer("\\\r\n", " ", "\\\n", " ").Replace(string(b[m[0]:m[1]]))
-			pos := source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:m[0]], []byte("\n"))}
-			want, image, ok := gcloudRunDeploy(cmd)
-			if !ok {
-				continue
-			}
-			var prog *gocode.Program
-			if image != "" {
-				prog = target.ByName(g, target.RefName(image))
-			}
-			if prog == nil && len(deployed) == 1 {
-				prog = deployed[0] // the repository's one program, built from --source or pushed
-			}
-			if prog == nil {
-				continue
-			}
-			out = append(out, platformDeploy{Pos: pos, Platform: "Cloud Run", Prog: prog, Cmd: cmd, Port: want})
-		}
+		out = append(out, platformDeploy{Pos: d.Pos, Platform: "Cloud Run", Prog: prog, Cmd: d.Command, Port: d.Port})
 	}
 	return out
 }
@@ -194,41 +149,6 @@ func cloudRunListeners(p *rule.Pass, g *gocode.Facts, prog *gocode.Program, pos 
 			pos.Short(), prog.Name, want, prog.Name, strings.Join(where, " and "), want),
 		Related: related,
 	})
-}
-
-// gcloudRunDeploy reads the port Cloud Run sends requests to (--port, else 8080) and the image
-// of a `gcloud run deploy` command line. ok is false when the port is not a number or when
-// --args, --command or the environment flags may move the port.
-func gcloudRunDeploy(cmd string) (port int, image string, ok bool) {
-	words := strings.Fields(cmd)
-	portWord := "8080"
-	for i, w := range words {
-		val := func(flag string) (string, bool) {
-			if strings.HasPrefix(w, flag+"=") {
-				return strings.Trim(w[len(flag)+1:], `"'`), true
-			}
-			if w == flag && i+1 < len(words) {
-				return strings.Trim(words[i+1], `"'`), true
-			}
-			return "", false
-		}
-		if v, ok := val("--port"); ok {
-			portWord = v
-		}
-		if v, ok := val("--image"); ok {
-			image = v
-		}
-		for _, moves := range []string{"--args", "--command", "--set-env-vars", "--env-vars-file", "--update-env-vars"} {
-			if w == moves || strings.HasPrefix(w, moves+"=") {
-				return 0, image, false
-			}
-		}
-	}
-	n, err := strconv.Atoi(portWord)
-	if err != nil || n <= 0 || n > 65535 {
-		return 0, image, false
-	}
-	return n, image, true
 }
 
 // loopbackPlatforms reports the listeners of platform deployments that are bound to loopback
