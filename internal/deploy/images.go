@@ -65,7 +65,7 @@ func images(p *facts.Project) []*Image {
 		im := dockerfile.Model(f, s)
 		t := &Image{File: f, Stage: s, Image: im}
 		for _, b := range im.Binaries {
-			t.Binaries = append(t.Binaries, &Bin{Binary: b, Program: programOf(p.Go, f, b)})
+			t.Binaries = append(t.Binaries, &Bin{Binary: b, Program: ProgramOfBinary(p.Go, f, b)})
 		}
 		out = append(out, t)
 	}
@@ -85,11 +85,11 @@ func images(p *facts.Project) []*Image {
 	return out
 }
 
-// programOf finds the program a binary was built from: the go build's package argument,
+// ProgramOfBinary finds the program a binary was built from: the go build's package argument,
 // resolved against its working directory, names a directory of the builder stage; the Go files
 // the stage copied there from the build context (or a RUN --mount=type=bind of the context)
 // tell which directory of the tree it is.
-func programOf(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocode.Program {
+func ProgramOfBinary(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocode.Program {
 	if g == nil || b.Build == nil || len(b.Build.Packages) == 0 {
 		return nil
 	}
@@ -115,7 +115,7 @@ func programOf(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocod
 	}
 	dir = path.Clean(dir)
 	if r := runOf(b.Stage, b.Build); r != nil {
-		if treeDir, ok := contextDirAt(bindMounts(r), f.Context, dir); ok {
+		if treeDir, ok := contextDirAt(BindMounts(r), f.Context, dir); ok {
 			for _, p := range g.Programs {
 				if p.Dir == treeDir {
 					return p
@@ -173,28 +173,28 @@ func runOf(s *dockerfile.Stage, g *dockerfile.GoBuild) *dockerfile.Run {
 	return nil
 }
 
-// bindMount is a RUN --mount=type=bind of the build context: Source (a context path, "." for
+// BindMount is a RUN --mount=type=bind of the build context: Source (a context path, "." for
 // all of it) is visible at Target (absolute) while the command runs, without any COPY.
-type bindMount struct {
+type BindMount struct {
 	Source, Target string
 }
 
-// bindMounts lists the build-context bind mounts of a RUN (bind is BuildKit's default type; a
+// BindMounts lists the build-context bind mounts of a RUN (bind is BuildKit's default type; a
 // mount with from= reads another stage or image, not the context).
-func bindMounts(r *dockerfile.Run) []bindMount {
-	var out []bindMount
+func BindMounts(r *dockerfile.Run) []BindMount {
+	var out []BindMount
 	for _, m := range r.Mounts {
 		if m.Type != "bind" || m.From != "" || m.Target == "." || strings.Contains(m.Source+m.Target, "$") {
 			continue
 		}
-		out = append(out, bindMount{Source: m.Source, Target: m.Target})
+		out = append(out, BindMount{Source: m.Source, Target: m.Target})
 	}
 	return out
 }
 
 // contextDirAt maps a directory of the stage to the tree directory a bind mount of the build
 // context (ctx) shows there.
-func contextDirAt(mounts []bindMount, ctx, dir string) (string, bool) {
+func contextDirAt(mounts []BindMount, ctx, dir string) (string, bool) {
 	for _, m := range mounts {
 		if dir == m.Target || strings.HasPrefix(dir, m.Target+"/") {
 			rel := strings.TrimPrefix(strings.TrimPrefix(dir, m.Target), "/")

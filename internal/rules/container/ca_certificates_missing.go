@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -68,7 +69,7 @@ var certDirs = []string{"/etc/ssl/", "/etc/pki/", "/system/etc/security/cacerts"
 
 func runCACertificatesMissing(p *rule.Pass) error {
 	g := p.Project.Go
-	for _, t := range Targets(p.Project) {
+	for _, t := range deploy.Images(p.Project) {
 		im := t.Image
 		if im.CABundle.State != dockerfile.No || hasCertPath(im) || im.Env["SSL_CERT_FILE"] != nil || im.Env["SSL_CERT_DIR"] != nil {
 			continue
@@ -160,7 +161,7 @@ func reachesAny(prog *gocode.Program, pkgs []string) bool {
 
 // binaryPos is where the binary enters the image: its COPY, or its go build in the image's
 // own stage.
-func binaryPos(b *Bin) (pos source.Pos) {
+func binaryPos(b *deploy.Bin) (pos source.Pos) {
 	if b.Copy != nil {
 		return b.Copy.Pos
 	}

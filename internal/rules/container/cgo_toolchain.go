@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 )
@@ -108,7 +109,7 @@ func runCgoToolchain(p *rule.Pass) error {
 			if cc != nil && (!alpine || headers != nil) {
 				continue
 			}
-			prog := programOf(fl.tree, g, fl.file, &dockerfile.Binary{Build: b, Stage: fl.stage})
+			prog := deploy.ProgramOfBinary(g, fl.file, &dockerfile.Binary{Build: b, Stage: fl.stage})
 			if prog == nil {
 				continue
 			}
@@ -135,9 +136,9 @@ func runCgoToolchain(p *rule.Pass) error {
 				b.Pos.Short(), prog.Name, root.Base.Ref, root.Base.Pos.Short(), cc.Pos.Short(), describeUses(uses))})
 		}
 	}
-	for _, t := range Targets(p.Project) {
+	for _, t := range deploy.Images(p.Project) {
 		for _, b := range t.Binaries {
-			if b.Program == nil || b.CGO != dockerfile.No || !b.CGOExplicit && flowOf(p.Project.Tree, t.File, b.Stage).installed(goPackages, 1<<30) != nil {
+			if b.Program == nil || b.CGO != dockerfile.No || !b.CGOExplicit && flowOf(t.File, b.Stage).installed(goPackages, 1<<30) != nil {
 				continue
 			}
 			for _, c := range g.Cgo {

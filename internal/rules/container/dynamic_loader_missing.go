@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -64,7 +65,7 @@ cc for a Debian builder, alpine for an alpine builder).`,
 }
 
 func runDynamicLoaderMissing(p *rule.Pass) error {
-	for _, t := range Targets(p.Project) {
+	for _, t := range deploy.Images(p.Project) {
 		im := t.Image
 		for _, b := range t.Binaries {
 			uses, dynamic := linkage(p.Project.Go, b)
@@ -116,7 +117,7 @@ var loaders = map[string]string{dockerfile.LibcGlibc: "/lib64/ld-linux-x86-64.so
 
 // linuxTarget says whether the binary may be built for Linux: GOOS unset, linux, or taken from
 // a variable (TARGETOS in an image build is linux).
-func linuxTarget(b *Bin) bool {
+func linuxTarget(b *deploy.Bin) bool {
 	return b.GOOS.Origin == "default" || b.GOOS.Unresolved || b.GOOS.Value == "linux"
 }
 
@@ -212,7 +213,7 @@ func cgoUses(g *gocode.Facts, prog *gocode.Program, tags []string) []cgoUse {
 // linkage predicts whether a binary is dynamically linked against the builder's libc, and why:
 // cgo effectively on, no -extldflags -static, and code that uses cgo. Unknown (no program, cgo
 // unknown) answers false.
-func linkage(g *gocode.Facts, b *Bin) ([]cgoUse, bool) {
+func linkage(g *gocode.Facts, b *deploy.Bin) ([]cgoUse, bool) {
 	if on, _ := cgoOn(b); g == nil || b.Program == nil || !on || b.Build.ExtStatic {
 		return nil, false
 	}
@@ -224,7 +225,7 @@ func linkage(g *gocode.Facts, b *Bin) ([]cgoUse, bool) {
 // unknown because GOARCH is set, Go's default for GOARCH=amd64 built by a builder with a C
 // compiler that runs on amd64 (no FROM --platform, or linux/amd64): a native build, cgo on.
 // assumed is true in that case.
-func cgoOn(b *Bin) (on, assumed bool) {
+func cgoOn(b *deploy.Bin) (on, assumed bool) {
 	switch {
 	case b.CGO == dockerfile.Yes:
 		return true, false
@@ -244,7 +245,7 @@ func cgoOn(b *Bin) (on, assumed bool) {
 }
 
 // cgoWhy says why cgo is on (or off) for the binary.
-func cgoWhy(b *Bin) string {
+func cgoWhy(b *deploy.Bin) string {
 	state := "off"
 	on, assumed := cgoOn(b)
 	if on {

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
-	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/script"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
@@ -18,7 +18,7 @@ import (
 
 // entryFile is a file of the tree that an image runs at start-up.
 type entryFile struct {
-	t *Target
+	t *deploy.Image
 	// Path is where it is in the image; Src the tree path it was copied from; Info its entry in
 	// the image model (owner, mode, the COPY that placed it).
 	Path, Src string
@@ -45,19 +45,19 @@ var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true
 // Kubernetes container that runs the image sets instead.
 func entryFiles(p *facts.Project) []*entryFile {
 	var out []*entryFile
-	ts := Targets(p)
+	ts := deploy.Images(p)
 	for _, t := range ts {
 		im := t.Image
 		wd, _ := im.WorkingDir()
-		if words, c := commandWords(im); c != nil && len(words) > 0 {
-			out = append(out, follow(p, t, entryOf(p, t, words, wd, func(i int) (source.Pos, string) { return wordPos(im, i) }), wd)...)
+		if words, c := deploy.CommandWords(im); c != nil && len(words) > 0 {
+			out = append(out, follow(p, t, entryOf(p, t, words, wd, func(i int) (source.Pos, string) { return deploy.WordPos(im, i) }), wd)...)
 		}
-		for _, r := range runners(p, ts, t) {
-			words, pos, by := r.command(im)
+		for _, r := range deploy.Runners(p, ts, t) {
+			words, pos, by := r.Command(im)
 			if len(words) == 0 {
 				continue
 			}
-			rwd, _, _ := r.workingDir(im)
+			rwd, _, _ := r.WorkingDir(im)
 			out = append(out, follow(p, t, entryOf(p, t, words, rwd, func(int) (source.Pos, string) { return pos, by }), rwd)...)
 		}
 	}
@@ -65,7 +65,7 @@ func entryFiles(p *facts.Project) []*entryFile {
 }
 
 // follow returns first and the files of the tree its script runs by path.
-func follow(p *facts.Project, t *Target, first *entryFile, wd string) []*entryFile {
+func follow(p *facts.Project, t *deploy.Image, first *entryFile, wd string) []*entryFile {
 	if first == nil {
 		return nil
 	}
@@ -92,88 +92,8 @@ func follow(p *facts.Project, t *Target, first *entryFile, wd string) []*entryFi
 	return out
 }
 
-// command is the command line a runner starts instead of the image's (compose entrypoint: or a
-// command: replacing a CMD-only image; Kubernetes command:, or args: replacing a CMD-only image),
-// with where it is written; nil when the runner keeps the image's program or the words are not
-// literal.
-func (r *runner) command(im *dockerfile.Image) ([]string, source.Pos, string) {
-	if s := r.Service; s != nil {
-		switch {
-		case s.Entrypoint != nil && s.Entrypoint.Words != nil:
-			words := append([]string(nil), s.Entrypoint.Words...)
-			if s.Command != nil {
-				words = append(words, s.Command.Words...)
-			}
-			return words, s.Entrypoint.Pos, r.Name + " entrypoint"
-		case s.Entrypoint == nil && s.Command != nil && s.Command.Words != nil && im.Entrypoint == nil:
-			return s.Command.Words, s.Command.Pos, r.Name + " command"
-		}
-		return nil, source.Pos{}, ""
-	}
-	c := r.Container
-	if c == nil {
-		return nil, source.Pos{}, ""
-	}
-	var ss []k8s.Scalar
-	var what string
-	switch {
-	case len(c.Command) > 0:
-		ss, what = append(append([]k8s.Scalar(nil), c.Command...), c.Args...), " command"
-	case len(c.Args) > 0 && im.Entrypoint == nil:
-		ss, what = c.Args, " args"
-	default:
-		return nil, source.Pos{}, ""
-	}
-	var words []string
-	for _, s := range ss {
-		if s.Templated() || strings.Contains(s.Value, "$(") {
-			return nil, source.Pos{}, ""
-		}
-		words = append(words, s.Value)
-	}
-	return words, ss[0].Pos, r.Name + what
-}
-
-// commandWords is the command line an image runs: ENTRYPOINT's words then CMD's (exec forms),
-// or a shell form as ["/bin/sh", "-c", line]. The instruction returned is the one whose first
-// word starts the process.
-func commandWords(im *dockerfile.Image) ([]string, *dockerfile.Command) {
-	var words []string
-	var first *dockerfile.Command
-	for _, c := range []*dockerfile.Command{im.Entrypoint, im.Cmd} {
-		if c == nil {
-			continue
-		}
-		if first == nil {
-			first = c
-		}
-		if !c.Exec {
-			if c == im.Cmd && im.Entrypoint != nil {
-				break // a shell-form CMD becomes arguments of ENTRYPOINT: not run
-			}
-			words = append(words, "/bin/sh", "-c", strings.Join(c.Args, " "))
-			break
-		}
-		words = append(words, c.Args...)
-	}
-	return words, first
-}
-
-// wordPos is the position of the instruction that wrote word i of commandWords.
-func wordPos(im *dockerfile.Image, i int) (source.Pos, string) {
-	if e := im.Entrypoint; e != nil {
-		if !e.Exec || i < len(e.Args) || im.Cmd == nil {
-			return e.Pos, "ENTRYPOINT"
-		}
-	}
-	if im.Cmd != nil {
-		return im.Cmd.Pos, "CMD"
-	}
-	return source.Pos{}, ""
-}
-
 // entryOf follows a command line through wrappers and shells to the file it runs.
-func entryOf(p *facts.Project, t *Target, words []string, wd string, posOf func(int) (source.Pos, string)) *entryFile {
+func entryOf(p *facts.Project, t *deploy.Image, words []string, wd string, posOf func(int) (source.Pos, string)) *entryFile {
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		base := path.Base(w)
@@ -211,7 +131,7 @@ func entryOf(p *facts.Project, t *Target, words []string, wd string, posOf func(
 // fileAt resolves a program word against the image: a path (relative ones against dir), or a
 // bare name looked up in the PATH directories. Only files copied from the build context are
 // returned; binaries built in the Dockerfile are always executable.
-func fileAt(p *facts.Project, t *Target, w, dir string, pos source.Pos, by string, direct bool) *entryFile {
+func fileAt(p *facts.Project, t *deploy.Image, w, dir string, pos source.Pos, by string, direct bool) *entryFile {
 	if w == "" || strings.ContainsAny(w, "$`{}") {
 		return nil
 	}

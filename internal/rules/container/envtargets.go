@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/shipshape-dev/shipshape/internal/compose"
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dotenv"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
@@ -51,7 +52,7 @@ func envTargets(p *facts.Project) []*envTarget {
 	if p.Go == nil {
 		return nil
 	}
-	ts := Targets(p)
+	ts := deploy.Images(p)
 	var out []*envTarget
 	for _, cf := range p.Compose {
 		for _, s := range cf.Services {
@@ -78,30 +79,16 @@ func envTargets(p *facts.Project) []*envTarget {
 	return out
 }
 
-// imageTarget is the target a compose build selects, or nil.
-func imageTarget(ts []*Target, s *compose.Service) *Target {
-	b := s.Build
-	if b == nil || b.Inline.Set() || b.DockerfilePath == "" {
-		return nil
-	}
-	for _, t := range ts {
-		if t.File.Path == b.DockerfilePath && t.File.Target(b.Target.Value) == t.Stage {
-			return t
-		}
-	}
-	return nil
-}
-
 // fromImage adds what the image provides: ENV, and what its entrypoint script exports.
-func (et *envTarget) fromImage(p *facts.Project, t *Target) {
+func (et *envTarget) fromImage(p *facts.Project, t *deploy.Image) {
 	if t == nil {
 		return
 	}
 	for name, v := range t.Image.Env {
 		et.set(name, v.Pos, "ENV in "+t.File.Path)
 	}
-	exe, _ := executable(t.Image)
-	if exe == "" || isBinaryPath(t, exe) {
+	exe, _ := deploy.Executable(t.Image)
+	if exe == "" || t.HasBinary(exe) {
 		return
 	}
 	pi, ok := t.Image.Paths[exe]
@@ -124,20 +111,20 @@ func (et *envTarget) fromImage(p *facts.Project, t *Target) {
 	}
 }
 
-func composeEnv(p *facts.Project, ts []*Target, s *compose.Service) *envTarget {
+func composeEnv(p *facts.Project, ts []*deploy.Image, s *compose.Service) *envTarget {
 	et := &envTarget{Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos}
-	t := imageTarget(ts, s)
+	t := deploy.ImageOfBuild(ts, s)
 	if t == nil && s.Build == nil && s.Image.Set() {
-		t = imageByRef(ts, s.Image.Value)
+		t = deploy.ImageByRef(ts, s.Image.Value)
 	}
 	switch {
 	case t != nil:
-		if b := t.program(); b != nil {
+		if b := t.Main(); b != nil {
 			et.Program = b.Program
 		}
 	case s.Build == nil && s.Image.Set():
 		// An image built elsewhere (goreleaser, ko, CI) named after a program.
-		et.Program = programNamed(p.Go, refName(s.Image.Value))
+		et.Program = deploy.ByName(p.Go, deploy.RefName(s.Image.Value))
 	}
 	if s.Entrypoint != nil || s.Command != nil && (t == nil || t.Image.Entrypoint == nil) {
 		c := s.Entrypoint
@@ -146,10 +133,10 @@ func composeEnv(p *facts.Project, ts []*Target, s *compose.Service) *envTarget {
 		}
 		et.Program = nil
 		if len(c.Words) > 0 {
-			if b := binaryAt(t, c.Words[0]); b != nil {
+			if b := t.BinaryAt(c.Words[0]); b != nil {
 				et.Program = b.Program
 			} else {
-				et.Program = programNamed(p.Go, path.Base(c.Words[0]))
+				et.Program = deploy.ByName(p.Go, path.Base(c.Words[0]))
 			}
 		}
 		t = nil // the image's entrypoint script does not run
@@ -194,30 +181,17 @@ func (et *envTarget) composeVars(p *facts.Project, s *compose.Service) {
 	}
 }
 
-// binaryAt is the image's binary at path exe (or called exe), nil when none is or t is nil.
-func binaryAt(t *Target, exe string) *Bin {
-	if t == nil {
-		return nil
-	}
-	for _, b := range t.Binaries {
-		if b.Program != nil && (b.Path == exe || path.Base(b.Path) == exe) {
-			return b
-		}
-	}
-	return nil
-}
-
-func containerEnv(p *facts.Project, ts []*Target, o *k8s.Object, c *k8s.Container) *envTarget {
+func containerEnv(p *facts.Project, ts []*deploy.Image, o *k8s.Object, c *k8s.Container) *envTarget {
 	et := &envTarget{Name: fmt.Sprintf("%s %s, container %q", o.Kind, o.Name.Value, c.Name.Value), Pos: c.Pos}
-	var t *Target
+	var t *deploy.Image
 	if !c.Image.Templated() {
-		t = imageByRef(ts, c.Image.Value)
+		t = deploy.ImageByRef(ts, c.Image.Value)
 		if t != nil {
-			if b := t.program(); b != nil {
+			if b := t.Main(); b != nil {
 				et.Program = b.Program
 			}
 		} else {
-			et.Program = programNamed(p.Go, refName(c.Image.Value))
+			et.Program = deploy.ByName(p.Go, deploy.RefName(c.Image.Value))
 		}
 	}
 	if len(c.Command) > 0 || len(c.Args) > 0 && (t == nil || t.Image.Entrypoint == nil) {
@@ -227,10 +201,10 @@ func containerEnv(p *facts.Project, ts []*Target, o *k8s.Object, c *k8s.Containe
 		}
 		et.Program = nil
 		if w := first[0].Value; !first[0].Templated() && !strings.Contains(w, "$(") {
-			if b := binaryAt(t, w); b != nil {
+			if b := t.BinaryAt(w); b != nil {
 				et.Program = b.Program
 			} else {
-				et.Program = programNamed(p.Go, path.Base(w))
+				et.Program = deploy.ByName(p.Go, path.Base(w))
 			}
 		}
 		t = nil
@@ -279,7 +253,7 @@ func unitEnv(p *facts.Project, u *systemd.Unit) *envTarget {
 		return nil
 	}
 	cmd := u.ExecStart[0]
-	prog := programNamed(p.Go, path.Base(cmd.Path))
+	prog := deploy.ByName(p.Go, path.Base(cmd.Path))
 	if prog == nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -115,13 +116,13 @@ func alwaysWritable(p string) bool {
 
 func runFilePermission(p *rule.Pass) error {
 	g := p.Project.Go
-	ts := Targets(p.Project)
+	ts := deploy.Images(p.Project)
 	for _, t := range ts {
-		b := t.program()
+		b := t.Main()
 		if b == nil {
 			continue
 		}
-		rs := runners(p.Project, ts, t)
+		rs := deploy.Runners(p.Project, ts, t)
 		nonRootImage(p, t, b, rs)
 		for _, r := range rs {
 			if !r.Overrides {
@@ -137,7 +138,7 @@ func runFilePermission(p *rule.Pass) error {
 
 // readOnlyRoot reports writes outside writable mounts of a container whose root filesystem is
 // read-only (compose read_only, Kubernetes readOnlyRootFilesystem).
-func readOnlyRoot(p *rule.Pass, t *Target, b *Bin, r *runner) {
+func readOnlyRoot(p *rule.Pass, t *deploy.Image, b *deploy.Bin, r *deploy.Runner) {
 	var setting source.Pos
 	var what string
 	switch {
@@ -155,7 +156,7 @@ func readOnlyRoot(p *rule.Pass, t *Target, b *Bin, r *runner) {
 	if what == "" {
 		return
 	}
-	wd, _, _ := r.workingDir(t.Image)
+	wd, _, _ := r.WorkingDir(t.Image)
 	if !startsInWorkdir(p.Project, t, nil) {
 		wd = "" // relative paths are resolved elsewhere: judge absolute ones only
 	}
@@ -163,15 +164,15 @@ func readOnlyRoot(p *rule.Pass, t *Target, b *Bin, r *runner) {
 	if v, ok := t.Image.Env["TMPDIR"]; ok {
 		tmpdir = v.Value
 	}
-	if r.setsEnv("TMPDIR") {
+	if r.SetsEnv("TMPDIR") {
 		tmpdir = "$TMPDIR"
 	}
-	ms := r.mounts()
+	ms := r.Mounts()
 	for _, w := range writes(p.Project.Go, b.Program, wd, tmpdir) {
 		if alwaysWritable(w.Abs) {
 			continue
 		}
-		var under *mount
+		var under *deploy.Mount
 		for i, m := range ms {
 			if covers(m.Target, w.Abs) && (under == nil || len(m.Target) > len(under.Target)) {
 				under = &ms[i]
@@ -215,7 +216,7 @@ func opVerb(w write) string {
 // nonRootImage reports writes of an image's program, running as a non-root USER, into a
 // directory the image creates as root (WORKDIR, COPY without --chown, RUN mkdir) and nothing
 // hands over (chown, --chown, a mode that lets others write).
-func nonRootImage(p *rule.Pass, t *Target, b *Bin, rs []*runner) {
+func nonRootImage(p *rule.Pass, t *deploy.Image, b *deploy.Bin, rs []*deploy.Runner) {
 	im := t.Image
 	if im.User != nil && im.User.Unresolved || unexpandable(t.Stage) {
 		return
@@ -278,7 +279,7 @@ func nonRootImage(p *rule.Pass, t *Target, b *Bin, rs []*runner) {
 
 // runAsSet says whether a Kubernetes container or its pod sets runAsUser, which replaces the
 // image's USER.
-func runAsSet(r *runner) bool {
+func runAsSet(r *deploy.Runner) bool {
 	if c := r.Container.SecurityContext; c != nil && c.RunAsUser.Set() {
 		return true
 	}
@@ -340,7 +341,7 @@ func protectSystem(p *rule.Pass, g *gocode.Facts, u *systemd.Unit) {
 	if cmd.FullPrivileges {
 		return
 	}
-	prog := programNamed(g, path.Base(cmd.Path))
+	prog := deploy.ByName(g, path.Base(cmd.Path))
 	if prog == nil {
 		return
 	}
@@ -441,4 +442,10 @@ func yes(s string) bool {
 		return true
 	}
 	return false
+}
+
+// covers says whether the directory dir is path p or one of its parents.
+func covers(dir, p string) bool {
+	dir, p = path.Clean(dir), path.Clean(p)
+	return dir == p || dir == "/" || strings.HasPrefix(p, dir+"/")
 }

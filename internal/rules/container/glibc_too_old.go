@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 )
@@ -60,7 +61,7 @@ certain, and stays silent below it, where the versions needed depend on the C co
 const glibcMerge = "2.34"
 
 func runGlibcTooOld(p *rule.Pass) error {
-	for _, t := range Targets(p.Project) {
+	for _, t := range deploy.Images(p.Project) {
 		im := t.Image
 		if im.LibcFamily != dockerfile.LibcGlibc || im.GlibcVersion == "" || im.Base.GlibcAtLeast {
 			continue

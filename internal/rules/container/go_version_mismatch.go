@@ -8,12 +8,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // GoVersionMismatch is a Docker build whose builder image carries an older Go than go.mod asks for.
@@ -158,7 +158,6 @@ func newerThan(need, have string, exact bool) bool {
 // flow is one Dockerfile stage as the go command sees it: the files its FROM chain and copies put
 // in place, in order, and its own go commands.
 type flow struct {
-	tree   *tree.Tree
 	file   *dockerfile.File
 	stage  *dockerfile.Stage
 	chain  []*dockerfile.Stage // root first, stage last
@@ -205,13 +204,13 @@ func (c *goCmd) name() string {
 func builderFlows(p *facts.Project) []*flow {
 	var out []*flow
 	seen := map[*dockerfile.Stage]bool{}
-	for _, t := range Targets(p) {
+	for _, t := range deploy.Images(p) {
 		for _, s := range builtStages(t) {
 			if seen[s] {
 				continue
 			}
 			seen[s] = true
-			if fl := flowOf(p.Tree, t.File, s); len(fl.cmds) > 0 {
+			if fl := flowOf(t.File, s); len(fl.cmds) > 0 {
 				out = append(out, fl)
 			}
 		}
@@ -221,7 +220,7 @@ func builderFlows(p *facts.Project) []*flow {
 
 // builtStages are the stages BuildKit runs to build t: its FROM chain and, recursively, the
 // stages its COPY --from copies from; in file order.
-func builtStages(t *Target) []*dockerfile.Stage {
+func builtStages(t *deploy.Image) []*dockerfile.Stage {
 	seen := map[*dockerfile.Stage]bool{}
 	var visit func(s *dockerfile.Stage)
 	visit = func(s *dockerfile.Stage) {
@@ -243,8 +242,8 @@ func builtStages(t *Target) []*dockerfile.Stage {
 	return out
 }
 
-func flowOf(t *tree.Tree, f *dockerfile.File, s *dockerfile.Stage) *flow {
-	fl := &flow{tree: t, file: f, stage: s}
+func flowOf(f *dockerfile.File, s *dockerfile.Stage) *flow {
+	fl := &flow{file: f, stage: s}
 	for cur := s; cur != nil && len(fl.chain) <= len(f.Stages); cur = cur.Base.FromStage {
 		fl.chain = append([]*dockerfile.Stage{cur}, fl.chain...)
 	}
@@ -339,7 +338,7 @@ func (fl *flow) moduleAt(g *gocode.Facts, cmd *goCmd) (*gocode.Module, string) {
 	}
 	// RUN --mount=type=bind,source=go.mod,target=go.mod (docker init's pattern), or a mount of
 	// the whole context.
-	for _, bm := range bindMounts(cmd.run) {
+	for _, bm := range deploy.BindMounts(cmd.run) {
 		for dir := cmd.workdir; ; dir = path.Dir(dir) {
 			want := path.Join(dir, "go.mod")
 			src := ""
@@ -364,7 +363,7 @@ func (fl *flow) moduleAt(g *gocode.Facts, cmd *goCmd) (*gocode.Module, string) {
 
 // mounted says whether a bind mount of cmd's RUN shows a context file at dest.
 func (fl *flow) mounted(cmd *goCmd, dest string) bool {
-	for _, bm := range bindMounts(cmd.run) {
+	for _, bm := range deploy.BindMounts(cmd.run) {
 		if dest == bm.Target || strings.HasPrefix(dest, bm.Target+"/") && bm.Source != "go.mod" && bm.Source != "go.sum" {
 			return true
 		}

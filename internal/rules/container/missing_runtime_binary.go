@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/source"
@@ -59,11 +60,11 @@ reported unhealthy (and replaced by Swarm or anything else that acts on health).
 }
 
 func runMissingRuntimeBinary(p *rule.Pass) error {
-	ts := Targets(p.Project)
+	ts := deploy.Images(p.Project)
 	for _, t := range ts {
 		im := t.Image
 		startCommand(p, t)
-		if b := t.program(); b != nil && p.Project.Go != nil {
+		if b := t.Main(); b != nil && p.Project.Go != nil {
 			for _, x := range p.Project.Go.Execs {
 				if !b.Program.Reaches(x.Pkg) || x.Unresolved || x.Name == "" || x.Call == "exec.LookPath" {
 					continue
@@ -87,7 +88,7 @@ func runMissingRuntimeBinary(p *rule.Pass) error {
 		if h := im.Healthcheck; h != nil && !h.None && len(h.Args) > 0 {
 			healthcheck(p, t, h.Pos, "HEALTHCHECK", h.Exec, h.Args)
 		}
-		for _, r := range runners(p.Project, ts, t) {
+		for _, r := range deploy.Runners(p.Project, ts, t) {
 			if r.Service != nil && r.Service.Healthcheck != nil && !r.Service.Healthcheck.Disable {
 				test := r.Service.Healthcheck.Test
 				if len(test) >= 2 && (test[0].Value == "CMD" || test[0].Value == "CMD-SHELL") {
@@ -120,9 +121,9 @@ func runMissingRuntimeBinary(p *rule.Pass) error {
 // startCommand checks what starts the container: a shell form needs /bin/sh, the first program of
 // an exec form (and of a wrapper's arguments) must exist, and a script run directly needs its
 // shebang's interpreter.
-func startCommand(p *rule.Pass, t *Target) {
+func startCommand(p *rule.Pass, t *deploy.Image) {
 	im := t.Image
-	words, c := commandWords(im)
+	words, c := deploy.CommandWords(im)
 	if c == nil || len(words) == 0 {
 		return
 	}
@@ -147,7 +148,7 @@ func startCommand(p *rule.Pass, t *Target) {
 		if i > 0 && (w == "--" || strings.HasPrefix(w, "-") || strings.Contains(w, "=")) {
 			continue
 		}
-		pos, kind := wordPos(im, i)
+		pos, kind := deploy.WordPos(im, i)
 		if strings.ContainsAny(w, "$`{}") || !path.IsAbs(w) && strings.Contains(w, "/") {
 			return
 		}
@@ -199,7 +200,7 @@ func startCommand(p *rule.Pass, t *Target) {
 // healthcheck checks a health check's program: a shell form needs /bin/sh and its first word;
 // an exec form its first argument. A failing check marks the container unhealthy (and restarts
 // it on Kubernetes), so this is a warning.
-func healthcheck(p *rule.Pass, t *Target, pos source.Pos, what string, exec bool, args []string) {
+func healthcheck(p *rule.Pass, t *deploy.Image, pos source.Pos, what string, exec bool, args []string) {
 	prog := args[0]
 	if !exec {
 		if has, at := hasCommand(t, "/bin/sh"); has == dockerfile.No {
@@ -220,7 +221,7 @@ func healthcheck(p *rule.Pass, t *Target, pos source.Pos, what string, exec bool
 	}
 }
 
-func reportHealth(p *rule.Pass, t *Target, pos source.Pos, what, prog string, at source.Pos, why string) {
+func reportHealth(p *rule.Pass, t *deploy.Image, pos source.Pos, what, prog string, at source.Pos, why string) {
 	if why != "" {
 		why = " (" + why + ")"
 	}
@@ -237,7 +238,7 @@ func reportHealth(p *rule.Pass, t *Target, pos source.Pos, what, prog string, at
 // hasCommand is Image.HasCommand, made Unknown where the model cannot see everything the image
 // holds: a copy it cannot expand, a RUN it cannot parse, or a directory copied from another
 // stage or image (its contents are not listed) over the program's directory or a PATH directory.
-func hasCommand(t *Target, name string) (dockerfile.Tri, source.Pos) {
+func hasCommand(t *deploy.Image, name string) (dockerfile.Tri, source.Pos) {
 	has, pos := t.Image.HasCommand(name)
 	if has != dockerfile.No {
 		return has, pos

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
@@ -100,8 +101,8 @@ func runRelativePathMissing(p *rule.Pass) error {
 // missing is a file the program of an image opens relative to its working directory and the
 // image does not hold there.
 type missing struct {
-	t   *Target
-	bin *Bin
+	t   *deploy.Image
+	bin *deploy.Bin
 	use *gocode.FileUse
 	// abs is the path (or pattern) the program opens; wd the working directory and where it
 	// is set.
@@ -135,10 +136,10 @@ func missingFiles(p *facts.Project) []missing {
 	if g == nil {
 		return nil
 	}
-	ts := Targets(p)
+	ts := deploy.Images(p)
 	var out []missing
 	for _, t := range ts {
-		bin := t.program()
+		bin := t.Main()
 		im := t.Image
 		if bin == nil || !im.Base.Known || unexpandable(t.Stage) {
 			continue
@@ -150,7 +151,7 @@ func missingFiles(p *facts.Project) []missing {
 		if im.Workdir != nil && im.Workdir.Unresolved {
 			continue
 		}
-		rs := runners(p, ts, t)
+		rs := deploy.Runners(p, ts, t)
 		if !startsInWorkdir(p, t, rs) {
 			continue
 		}
@@ -233,7 +234,7 @@ func unexpandable(s *dockerfile.Stage) bool {
 
 // configurable says whether a deployment may point the path elsewhere: a flag the image or a
 // runner passes, an environment variable the image or a runner sets (or may set).
-func configurable(t *Target, rs []*runner, f *gocode.FileUse) bool {
+func configurable(t *deploy.Image, rs []*deploy.Runner, f *gocode.FileUse) bool {
 	if f.Flag != "" {
 		for _, c := range []*dockerfile.Command{t.Image.Entrypoint, t.Image.Cmd} {
 			if c != nil && (mentionsFlag(c.Args, f.Flag) || !c.Exec) {
@@ -251,7 +252,7 @@ func configurable(t *Target, rs []*runner, f *gocode.FileUse) bool {
 			return true
 		}
 		for _, r := range rs {
-			if r.setsEnv(f.Env) {
+			if r.SetsEnv(f.Env) {
 				return true
 			}
 		}
@@ -270,14 +271,14 @@ func mentionsFlag(args []string, flag string) bool {
 }
 
 // mounted says whether the image declares a VOLUME over abs, or a runner mounts something there.
-func mounted(t *Target, rs []*runner, abs string) bool {
+func mounted(t *deploy.Image, rs []*deploy.Runner, abs string) bool {
 	for _, v := range t.Image.Volumes {
 		if covers(v.Path, abs) {
 			return true
 		}
 	}
 	for _, r := range rs {
-		for _, m := range r.mounts() {
+		for _, m := range r.Mounts() {
 			if covers(m.Target, abs) {
 				return true
 			}
@@ -288,7 +289,7 @@ func mounted(t *Target, rs []*runner, abs string) bool {
 
 // provides says whether the image holds abs (a file or directory, or files matching the glob):
 // Yes, No, or Unknown when a directory with unknown contents (copied from a builder stage) may.
-func provides(t *Target, abs string, glob bool) dockerfile.Tri {
+func provides(t *deploy.Image, abs string, glob bool) dockerfile.Tri {
 	im := t.Image
 	dir := abs
 	if glob {
@@ -335,7 +336,7 @@ func matchGlob(pattern, p string) bool {
 
 // opaqueDir says whether the instruction at pos copied a directory whose contents the model does
 // not list (a COPY --from of a directory, or a copy it could not expand).
-func opaqueDir(t *Target, pos source.Pos) bool {
+func opaqueDir(t *deploy.Image, pos source.Pos) bool {
 	for st := t.Stage; st != nil; st = st.Base.FromStage {
 		for _, c := range st.Copies {
 			if c.Pos == pos && (c.From != "" || c.Unresolved) {
@@ -347,7 +348,7 @@ func opaqueDir(t *Target, pos source.Pos) bool {
 }
 
 // copiedSummary says what the final stage copies, for the message.
-func copiedSummary(t *Target) string {
+func copiedSummary(t *deploy.Image) string {
 	var what []string
 	for st := t.Stage; st != nil; st = st.Base.FromStage {
 		for _, c := range st.Copies {
@@ -371,7 +372,7 @@ func copiedSummary(t *Target) string {
 
 // findElsewhere looks for the files under another directory of the image: a path ending in rel
 // (or matching the pattern's tail), and the copy that put it there.
-func findElsewhere(t *Target, rel string, glob bool) (string, source.Pos) {
+func findElsewhere(t *deploy.Image, rel string, glob bool) (string, source.Pos) {
 	var best string
 	var pos source.Pos
 	for k, pi := range t.Image.Paths {
@@ -394,17 +395,17 @@ func findElsewhere(t *Target, rel string, glob bool) (string, source.Pos) {
 // startsInWorkdir says whether the program starts in the image's working directory: the image
 // runs it directly (or through a script that never changes directory), and no deployment that
 // runs the image sets another working directory.
-func startsInWorkdir(p *facts.Project, t *Target, rs []*runner) bool {
+func startsInWorkdir(p *facts.Project, t *deploy.Image, rs []*deploy.Runner) bool {
 	for _, r := range rs {
-		if _, _, how := r.workingDir(t.Image); how != "WORKDIR" {
+		if _, _, how := r.WorkingDir(t.Image); how != "WORKDIR" {
 			return false
 		}
 	}
-	exe, _ := executable(t.Image)
+	exe, _ := deploy.Executable(t.Image)
 	if exe == "" {
 		return false
 	}
-	if isBinaryPath(t, exe) {
+	if t.HasBinary(exe) {
 		return true
 	}
 	pi, ok := t.Image.Paths[exe]

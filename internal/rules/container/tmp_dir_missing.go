@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 )
@@ -56,10 +57,10 @@ var spills = map[string]bool{"http.Request.ParseMultipartForm": true, "http.Requ
 // that has no /tmp (scratch), unless the image or a compose service or Kubernetes container that
 // runs it sets TMPDIR or mounts something at /tmp, or the program creates /tmp itself.
 func runTmpDirMissing(p *rule.Pass) error {
-	ts := Targets(p.Project)
+	ts := deploy.Images(p.Project)
 	for _, t := range ts {
 		im := t.Image
-		b := t.program()
+		b := t.Main()
 		if b == nil || im.Tmp.State != dockerfile.No || unexpandable(t.Stage) {
 			continue
 		}
@@ -90,16 +91,16 @@ func runTmpDirMissing(p *rule.Pass) error {
 
 // tmpProvided says whether the image or a deployment that runs it sets TMPDIR or mounts /tmp, or
 // the program creates /tmp itself.
-func tmpProvided(p *rule.Pass, ts []*Target, t *Target, b *Bin) bool {
+func tmpProvided(p *rule.Pass, ts []*deploy.Image, t *deploy.Image, b *deploy.Bin) bool {
 	if _, ok := t.Image.Env["TMPDIR"]; ok {
 		return true
 	}
-	rs := runners(p.Project, ts, t)
+	rs := deploy.Runners(p.Project, ts, t)
 	if mounted(t, rs, "/tmp") || createsTmp(p, b) {
 		return true
 	}
 	for _, r := range rs {
-		if r.setsEnv("TMPDIR") {
+		if r.SetsEnv("TMPDIR") {
 			return true
 		}
 	}
@@ -107,7 +108,7 @@ func tmpProvided(p *rule.Pass, ts []*Target, t *Target, b *Bin) bool {
 }
 
 // createsTmp says whether the program creates /tmp itself (os.MkdirAll("/tmp", …)).
-func createsTmp(p *rule.Pass, b *Bin) bool {
+func createsTmp(p *rule.Pass, b *deploy.Bin) bool {
 	for _, f := range p.Project.Go.Files {
 		if f.Write && f.IsDir && f.Absolute && b.Program.Reaches(f.Pkg) && strings.HasPrefix(path.Clean(f.Path)+"/", "/tmp/") {
 			return true

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -58,7 +59,7 @@ all of them.
 
 func runTzdataMissing(p *rule.Pass) error {
 	g := p.Project.Go
-	for _, t := range Targets(p.Project) {
+	for _, t := range deploy.Images(p.Project) {
 		im := t.Image
 		if im.Zoneinfo.State != dockerfile.No || im.Env["ZONEINFO"] != nil || hasGo(im) {
 			continue

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -61,7 +62,7 @@ or copy /etc/passwd and /etc/group from the builder, or set runAsUser in the pod
 }
 
 func runUserMissing(p *rule.Pass) error {
-	ts := Targets(p.Project)
+	ts := deploy.Images(p.Project)
 	for _, t := range ts {
 		im := t.Image
 		if u := im.User; u != nil && !u.Unresolved && !u.Numeric() && im.HasUser(u.Name) == dockerfile.No && !opaqueRuns(t.Stage) {
@@ -72,7 +73,7 @@ func runUserMissing(p *rule.Pass) error {
 				Related: []rule.Related{{Pos: im.BasePos, Message: "base " + t.Stage.Base.Ref + usersOf(im)}},
 			})
 		}
-		for _, r := range runners(p.Project, ts, t) {
+		for _, r := range deploy.Runners(p.Project, ts, t) {
 			if r.Service != nil {
 				composeUser(p, t, r)
 			}
@@ -85,7 +86,7 @@ func runUserMissing(p *rule.Pass) error {
 }
 
 // composeUser checks a compose service's user: override against the image's accounts.
-func composeUser(p *rule.Pass, t *Target, r *runner) {
+func composeUser(p *rule.Pass, t *deploy.Image, r *deploy.Runner) {
 	u := r.Service.User
 	name, _, _ := strings.Cut(u.Value, ":")
 	if name == "" || strings.Contains(u.Raw, "$") || isNumber(name) || t.Image.HasUser(name) != dockerfile.No || opaqueRuns(t.Stage) {
@@ -101,7 +102,7 @@ func composeUser(p *rule.Pass, t *Target, r *runner) {
 
 // runAsNonRoot checks a Kubernetes container that must run as non-root without a runAsUser: the
 // kubelet decides from the image's USER alone and accepts only a numeric, non-zero one.
-func runAsNonRoot(p *rule.Pass, t *Target, r *runner) {
+func runAsNonRoot(p *rule.Pass, t *deploy.Image, r *deploy.Runner) {
 	pod, c := r.Object.Workload.SecurityContext, r.Container.SecurityContext
 	pick := func(f func(*k8s.SecurityContext) k8s.Scalar) k8s.Scalar {
 		if c != nil && f(c).Set() {

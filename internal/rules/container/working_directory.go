@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
@@ -64,11 +65,11 @@ func runWorkingDirectory(p *rule.Pass) error {
 	// Images without WORKDIR whose files the program looks for under / but which are copied
 	// into another directory.
 	type group struct {
-		t  *Target
+		t  *deploy.Image
 		ms []missing
 	}
 	var groups []*group
-	byTarget := map[*Target]*group{}
+	byTarget := map[*deploy.Image]*group{}
 	for _, m := range missingFiles(p.Project) {
 		if m.elsewhere == "" || m.t.Image.Workdir != nil {
 			continue
@@ -194,7 +195,7 @@ func unitWorkingDirectory(p *rule.Pass, u *systemd.Unit) {
 		return
 	}
 	cmd := u.ExecStart[0]
-	prog := programNamed(p.Project.Go, path.Base(cmd.Path))
+	prog := deploy.ByName(p.Project.Go, path.Base(cmd.Path))
 	if prog == nil {
 		return
 	}
@@ -259,7 +260,7 @@ func unitSets(u *systemd.Unit, name string) bool {
 
 // fileNamed finds a file (not a directory) of the image with the given base name; the shortest
 // path wins.
-func fileNamed(t *Target, base string) (string, source.Pos) {
+func fileNamed(t *deploy.Image, base string) (string, source.Pos) {
 	var best string
 	var pos source.Pos
 	for k, pi := range t.Image.Paths {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/release"
@@ -69,7 +70,7 @@ type platform struct {
 }
 
 func runWrongArch(p *rule.Pass) error {
-	for _, t := range Targets(p.Project) {
+	for _, t := range deploy.Images(p.Project) {
 		plats := imagePlatforms(p.Project, t)
 		for _, b := range t.Binaries {
 			if !linuxTarget(b) {
@@ -162,7 +163,7 @@ func distinctArchs(plats []platform) []string {
 // imagePlatforms are the architectures a target image is built for: the final FROM's
 // --platform, the platforms of workflow docker builds and goreleaser dockers that name its
 // Dockerfile (a workflow that names none builds ./Dockerfile, or the only Dockerfile there is).
-func imagePlatforms(p *facts.Project, t *Target) []platform {
+func imagePlatforms(p *facts.Project, t *deploy.Image) []platform {
 	var out []platform
 	if t.Image.Arch != "" {
 		out = append(out, platform{arch: t.Image.Arch, pos: t.Stage.Base.Pos, what: "FROM --platform=" + t.Stage.Base.Platform})
