@@ -149,7 +149,7 @@ var clues = []clue{
 		re(`(?i)Is the server running on host "(?P<host>[^"]+)".*?port (?P<port>\d+)`),
 		re(`(?i)connection refused`),
 	}},
-	{"dial-nohost", []string{"no such host", "server misbehaving", "temporary failure in name resolution", "could not translate host name", "enotfound"}, []*regexp.Regexp{
+	{"dial-nohost", []string{"no such host", "server misbehaving", "temporary failure in name resolution", "could not translate host name", "enotfound", "eai_again"}, []*regexp.Regexp{
 		re(`(?i)getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<host>[\w.-]+)`),
 		re(`(?i)dial (?:tcp|udp)[46]?: lookup (?P<host>[^\s:]+)(?: on \S+)?: (?:no such host|server misbehaving|Temporary failure in name resolution)`),
 		re(`(?i)could not translate host name "(?P<host>[^"]+)"`),
