@@ -61,6 +61,21 @@ from it to what it would write and exits 1. With several main packages, --progra
 			case err != nil:
 				return misuse("%v", err)
 			}
+			if out != "" {
+				// --out is taken relative to --dir; an absolute path must lie inside it, since
+				// the generated files name the project's files relative to its root.
+				if filepath.IsAbs(out) {
+					abs, _ := filepath.Abs(dir)
+					rel, err := filepath.Rel(abs, out)
+					if err != nil {
+						return misuse("--out %s: %v", out, err)
+					}
+					out = rel
+				}
+				if clean := filepath.ToSlash(filepath.Clean(out)); clean == ".." || strings.HasPrefix(clean, "../") {
+					return misuse("--out %s is outside the project directory %s: the generated files name the project's files relative to it", out, dir)
+				}
+			}
 			files, err := plan.Generate(kind, out)
 			if err != nil {
 				return misuse("%v", err)

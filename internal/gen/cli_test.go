@@ -50,6 +50,12 @@ func TestCLI(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "manifests", "app.yaml")); err != nil {
 		t.Error(err)
 	}
+	if code, _, stderr := run("gen", "systemd", "-C", dir, "--out", filepath.Join(dir, "units", "app.service")); code != 0 {
+		t.Errorf("absolute --out inside the project: exit %d %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "units", "app.service")); err != nil {
+		t.Error(err)
+	}
 
 	for _, c := range []struct {
 		args []string
@@ -59,6 +65,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"gen", "systemd", "-C", "testdata/src/multi"}, "2 main packages: choose one with --program (cmd/api, cmd/worker)"},
 		{[]string{"gen", "systemd", "-C", filepath.Join(dir, "nope")}, "no such directory"},
 		{[]string{"build", "-C", dir, "--target", "linux/vax"}, "unknown target linux/vax"},
+		{[]string{"gen", "systemd", "-C", dir, "--out", "/elsewhere/app.service"}, "is outside the project directory"},
+		{[]string{"gen", "systemd", "-C", dir, "--out", "../app.service"}, "is outside the project directory"},
 		{[]string{"build", "-C", dir, "--target", "linux"}, "want os/arch"},
 	} {
 		code, _, stderr := run(c.args...)
