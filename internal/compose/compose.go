@@ -13,7 +13,7 @@
 //	IsCompose(path, root)                           the test Load uses to tell compose from other YAML
 //	File{Path, Dir, Name, Services, Includes}; (*File).Service(name)
 //	Service{Name, Image, Build, Ports, Expose, Environment, EnvFiles, Volumes, Command,
-//	        Entrypoint, User, WorkingDir, ReadOnly, Tmpfs, Healthcheck, DependsOn, NetworkMode,
+//	        Entrypoint, User, WorkingDir, ReadOnly, Tmpfs, Healthcheck, DependsOn, NetworkMode, Sysctls,
 //	        Profiles, Extends}
 //	Scalar{Value, Raw, Pos}: Value interpolated, Raw as written
 package compose
@@ -85,9 +85,20 @@ type Service struct {
 	// DependsOn are the service names of depends_on (list or map form).
 	DependsOn   []Scalar
 	NetworkMode Scalar
-	Profiles    []Scalar
+	// Sysctls are the namespaced kernel parameters set in the container (sysctls:, map or
+	// list form).
+	Sysctls  []*Sysctl
+	Profiles []Scalar
 	// Extends is set when the service extends another (not followed).
 	Extends *Extends
+}
+
+// Sysctl is one sysctls: entry, such as net.ipv4.ip_unprivileged_port_start: 0.
+type Sysctl struct {
+	Name  string
+	Value Scalar
+	// Pos is where the name is written.
+	Pos source.Pos
 }
 
 // Build is a service's build: section.
@@ -325,6 +336,9 @@ func (r *reader) service(f *File, key, n *yaml.Node) *Service {
 	}
 	s.Expose = r.Strs(r.Get(n, "expose"))
 	s.Environment = r.env(r.Get(n, "environment"))
+	for _, e := range r.env(r.Get(n, "sysctls")) { // the same map or NAME=value list forms
+		s.Sysctls = append(s.Sysctls, &Sysctl{Name: e.Name, Value: e.Value, Pos: e.Pos})
+	}
 	for _, e := range r.Items(r.Get(n, "env_file")) {
 		s.EnvFiles = append(s.EnvFiles, r.envFile(f, e))
 	}

@@ -24,9 +24,22 @@ type Run struct {
 	UpdateCACerts source.Pos
 	// Mounts are the RUN --mount flags, as BuildKit parses them.
 	Mounts []*Mount
+	// Calls are the simple commands the script runs, in order, with the sudo, env, nice and
+	// time wrappers peeled off.
+	Calls []*Call
 	// Unparsed is true when the shell script could not be parsed (a note says why); the lists
 	// above are then empty or partial.
 	Unparsed bool
+}
+
+// Call is one simple command of a RUN script.
+type Call struct {
+	Pos source.Pos
+	// Name is the program's base name ("setcap" for /usr/sbin/setcap).
+	Name string
+	// Args are the words after the program: quotes removed, parameters kept as ${NAME}, and
+	// command substitutions as $(…).
+	Args []string
 }
 
 // Mount is one RUN --mount: what is visible at Target while the command runs, without a COPY.

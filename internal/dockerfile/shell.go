@@ -335,6 +335,7 @@ func (a *analysis) call(c *syntax.CallExpr) {
 	pos := a.m.pos(c.Pos())
 	prog := path.Base(args[0])
 	rest := args[1:]
+	a.r.Calls = append(a.r.Calls, &Call{Pos: pos, Name: prog, Args: rest})
 	if prog == "xx-go" {
 		// tonistiigi/xx's wrapper sets GOOS and GOARCH from TARGETPLATFORM: a cross build
 		// unless the script sets them itself.

@@ -13,7 +13,7 @@
 //	Parse(path, data) ([]*Object, []source.Note) one file
 //	Object{APIVersion, Kind, Name, Namespace, Labels, Pos, Template, Workload, Service, Config, Resources, Generators}
 //	Generator{Kind, Name, Keys, Pos}                   a kustomization's configMapGenerator/secretGenerator
-//	Workload{PodLabels, Selector, InitContainers, Containers, SecurityContext, Volumes}
+//	Workload{PodLabels, Selector, InitContainers, Containers, SecurityContext, Volumes, Sysctls, HostNetwork}
 //	Container{Name, Image, Command, Args, WorkingDir, Env, EnvFrom, Ports, probes, VolumeMounts, …}
 //	Find(objs, kind, name) · Selecting(objs, workload) · (*Workload).Volume(name)
 //	(*Workload).ContainerPort(targetPort) · (*Container).Port(name) · (*Config).Has(key)
@@ -86,8 +86,19 @@ type Workload struct {
 	Containers      []*Container
 	SecurityContext *SecurityContext
 	Volumes         []*Volume
+	// Sysctls are the pod's securityContext.sysctls (namespaced kernel parameters).
+	Sysctls []Sysctl
+	// HostNetwork is spec.hostNetwork as written: "true" puts the pod in the node's network
+	// namespace, where the node's own sysctls apply.
+	HostNetwork Scalar
 	// Pos is the pod spec's position.
 	Pos source.Pos
+}
+
+// Sysctl is one entry of a pod's securityContext.sysctls.
+type Sysctl struct {
+	Name, Value Scalar
+	Pos         source.Pos
 }
 
 // Container is one container or init container.
@@ -414,7 +425,11 @@ func (r *reader) workload(tmpl, spec *yaml.Node) *Workload {
 }
 
 func (r *reader) podSpec(spec *yaml.Node) *Workload {
-	w := &Workload{Pos: r.Pos(spec), SecurityContext: r.securityContext(r.Get(spec, "securityContext"))}
+	w := &Workload{Pos: r.Pos(spec), SecurityContext: r.securityContext(r.Get(spec, "securityContext")),
+		HostNetwork: r.Str(spec, "hostNetwork")}
+	for _, n := range r.Items(r.Get(r.Get(spec, "securityContext"), "sysctls")) {
+		w.Sysctls = append(w.Sysctls, Sysctl{Name: r.Str(n, "name"), Value: r.Str(n, "value"), Pos: r.Pos(n)})
+	}
 	for _, n := range r.Items(r.Get(spec, "initContainers")) {
 		c := r.container(n)
 		c.Init = true

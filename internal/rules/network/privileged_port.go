@@ -1,16 +1,16 @@
 package network
 
 import (
-	"bytes"
 	"fmt"
+	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/systemd"
-	"github.com/shipshape-dev/shipshape/internal/tree"
 )
 
 // PrivilegedPort is a non-root service that binds a port below 1024 where its runtime does not
@@ -59,9 +59,12 @@ literal, or PORT from Environment= or the container's env). Units with User= oth
 or DynamicUser=yes, without CAP_NET_BIND_SERVICE in AmbientCapabilities= and without the "+"
 prefix, are errors; Kubernetes containers with runAsUser other than 0, runAsNonRoot or a
 non-root image USER are warnings; compose services with network_mode: host and a non-root user
-are errors; plain Docker and compose are fine. A setcap cap_net_bind_service anywhere in the
-repository (unless the unit sets NoNewPrivileges=, which disables file capabilities), or a
-net.ipv4.ip_unprivileged_port_start setting, silences the finding.`,
+are errors; plain Docker and compose are fine. A setcap cap_net_bind_service command (in a
+Dockerfile RUN, a script or a unit's ExecStart=/ExecStartPre=; unless the unit sets
+NoNewPrivileges=, which disables file capabilities), or a net.ipv4.ip_unprivileged_port_start
+setting (a pod's or compose service's sysctls, sysctl -w, docker run --sysctl) anywhere in the
+project silences the finding. Not read: sysctl.conf and sysctl.d files (no parser reads them)
+and mentions in documentation.`,
 	Fix:     "Listen on a port at or above 1024 and map 80/443 to it, or grant CAP_NET_BIND_SERVICE (systemd AmbientCapabilities=, Kubernetes capabilities or the ip_unprivileged_port_start sysctl).",
 	Symptom: "listen tcp :80: bind: permission denied",
 	Signatures: []rule.Signature{
@@ -93,7 +96,7 @@ func runPrivilegedPort(p *rule.Pass) error {
 			continue
 		}
 		if grants == nil {
-			grants = findGrants(p.Project.Tree)
+			grants = findGrants(p.Project)
 		}
 		switch t.Kind {
 		case target.Systemd:
@@ -107,33 +110,65 @@ func runPrivilegedPort(p *rule.Pass) error {
 	return nil
 }
 
-// grant is what the tree does elsewhere to let a non-root process bind low ports: a file
+// grant is what the project does elsewhere to let a non-root process bind low ports: a file
 // capability (setcap cap_net_bind_service) or the ip_unprivileged_port_start sysctl.
 type grant struct{ setcap, sysctl source.Pos }
 
-func findGrants(t *tree.Tree) *grant {
+// unprivilegedPortStart is the sysctl (net.ipv4.ip_unprivileged_port_start, also written with
+// slashes) that lowers the first port a process may bind without CAP_NET_BIND_SERVICE.
+const unprivilegedPortStart = "ip_unprivileged_port_start"
+
+// findGrants reads the grants from the facts: setcap and sysctl commands of Dockerfile RUNs,
+// scripts and unit ExecStart=/ExecStartPre= lines (sysctl -w, docker run --sysctl), and the
+// sysctls of Kubernetes pods and compose services. Each is the first in the facts' order.
+func findGrants(p *facts.Project) *grant {
 	g := &grant{}
-	if t == nil {
-		return g
+	command := func(name string, args []string, pos source.Pos) {
+		for _, a := range args {
+			if strings.EqualFold(path.Base(name), "setcap") && strings.Contains(strings.ToLower(a), "cap_net_bind_service") && g.setcap.File == "" {
+				g.setcap = pos
+			}
+			if strings.Contains(a, unprivilegedPortStart) && g.sysctl.File == "" {
+				g.sysctl = pos
+			}
+		}
 	}
-	for _, f := range t.Files {
-		switch f.Kind {
-		case tree.GoFile, tree.GoMod, tree.GoSum, tree.GoWork, tree.VendorModules:
-			continue
+	for _, f := range p.Dockerfiles {
+		for _, st := range f.Stages {
+			for _, r := range st.Runs {
+				for _, c := range r.Calls {
+					command(c.Name, c.Args, c.Pos)
+				}
+			}
 		}
-		if f.Size > 1<<20 || strings.HasPrefix(f.Path, "vendor/") || strings.Contains(f.Path, "/testdata/") {
-			continue
+	}
+	for _, s := range p.Scripts {
+		for _, c := range s.Commands {
+			command(c.Name, c.Args, c.Pos)
 		}
-		b, err := t.Read(f)
-		if err != nil || bytes.IndexByte(b, 0) >= 0 {
-			continue
+	}
+	for _, u := range p.Units {
+		for _, c := range append(append([]*systemd.Command(nil), u.ExecStartPre...), u.ExecStart...) {
+			command(c.Path, c.Args, c.Pos)
 		}
-		lb := bytes.ToLower(b)
-		if i := bytes.Index(lb, []byte("cap_net_bind_service")); i >= 0 && bytes.Contains(lb, []byte("setcap")) && g.setcap.File == "" {
-			g.setcap = source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:i], []byte("\n"))}
+	}
+	sysctl := func(name string, pos source.Pos) {
+		if strings.Contains(name, unprivilegedPortStart) && g.sysctl.File == "" {
+			g.sysctl = pos
 		}
-		if i := bytes.Index(lb, []byte("ip_unprivileged_port_start")); i >= 0 && g.sysctl.File == "" {
-			g.sysctl = source.Pos{File: f.Path, Line: 1 + bytes.Count(b[:i], []byte("\n"))}
+	}
+	for _, o := range p.Kubernetes {
+		if o.Workload != nil {
+			for _, s := range o.Workload.Sysctls {
+				sysctl(s.Name.Value, s.Pos)
+			}
+		}
+	}
+	for _, f := range p.Compose {
+		for _, s := range f.Services {
+			for _, c := range s.Sysctls {
+				sysctl(c.Name, c.Pos)
+			}
 		}
 	}
 	return g
