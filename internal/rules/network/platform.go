@@ -5,10 +5,10 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/release"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -38,7 +38,7 @@ func platformDeploys(p *rule.Pass) []platformDeploy {
 		if e.Type != "web" || len(e.Words) == 0 {
 			continue
 		}
-		if prog := target.ByName(g, path.Base(e.Words[0])); prog != nil {
+		if prog := deploy.ByName(g, path.Base(e.Words[0])); prog != nil {
 			out = append(out, platformDeploy{Pos: e.Pos, Platform: "the Procfile's web process", Prog: prog, Args: e.Words[1:], Cmd: e.Command})
 		}
 	}
@@ -50,7 +50,7 @@ func platformDeploys(p *rule.Pass) []platformDeploy {
 func portPlatforms(p *rule.Pass) {
 	g := p.Project.Go
 	for _, d := range platformDeploys(p) {
-		if target.LinksUnmodeled(g, d.Prog) != "" {
+		if deploy.LinksUnmodeled(g, d.Prog) != "" {
 			continue
 		}
 		if d.Port > 0 {
@@ -103,14 +103,14 @@ func webProcess(p *rule.Pass, g *gocode.Facts, d platformDeploy) {
 // otherwise, and --args, --command or the env flags may move it.
 func cloudRunDeploys(r *release.Facts, g *gocode.Facts) []platformDeploy {
 	var out []platformDeploy
-	deployed := target.Deployed(g)
+	deployed := deploy.Deployed(g)
 	for _, d := range r.CloudRun {
 		if d.Port == 0 {
 			continue
 		}
 		var prog *gocode.Program
 		if d.Image != "" {
-			prog = target.ByName(g, target.RefName(d.Image))
+			prog = deploy.ByName(g, deploy.RefName(d.Image))
 		}
 		if prog == nil && len(deployed) == 1 {
 			prog = deployed[0]

@@ -5,10 +5,10 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
@@ -82,11 +82,11 @@ and mentions in documentation.`,
 // allow it (Docker 20.10 and later) except with the host's network namespace.
 func runPrivilegedPort(p *rule.Pass) error {
 	var grants *grant
-	for _, t := range target.All(p.Project) {
+	for _, t := range deploy.All(p.Project) {
 		if t.Program == nil {
 			continue
 		}
-		var low []target.Listen
+		var low []deploy.Listen
 		for _, l := range t.Listeners(p.Project.Go) {
 			if l.Known && l.Port > 0 && l.Port < 1024 {
 				low = append(low, l)
@@ -99,11 +99,11 @@ func runPrivilegedPort(p *rule.Pass) error {
 			grants = findGrants(p.Project)
 		}
 		switch t.Kind {
-		case target.Systemd:
+		case deploy.KindSystemd:
 			unitPrivileged(p, t, low, grants)
-		case target.Kubernetes:
+		case deploy.KindKubernetes:
 			podPrivileged(p, t, low, grants)
-		case target.Compose:
+		case deploy.KindCompose:
 			hostNetPrivileged(p, t, low, grants)
 		}
 	}
@@ -174,7 +174,7 @@ func findGrants(p *facts.Project) *grant {
 	return g
 }
 
-func ports(ls []target.Listen) string {
+func ports(ls []deploy.Listen) string {
 	var parts []string
 	for _, l := range ls {
 		s := fmt.Sprintf("%d (%s %s", l.Port, l.L.Pos.Short(), l.L.Via)
@@ -187,7 +187,7 @@ func ports(ls []target.Listen) string {
 }
 
 // reportAt is where the finding goes: where the target sets the port, else the given position.
-func reportAt(ls []target.Listen, fallback source.Pos) source.Pos {
+func reportAt(ls []deploy.Listen, fallback source.Pos) source.Pos {
 	for _, l := range ls {
 		if l.Set.File != "" {
 			return l.Set
@@ -196,7 +196,7 @@ func reportAt(ls []target.Listen, fallback source.Pos) source.Pos {
 	return fallback
 }
 
-func unitPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant) {
+func unitPrivileged(p *rule.Pass, t *deploy.Target, low []deploy.Listen, g *grant) {
 	u := t.Unit
 	var who string
 	var whoPos source.Pos
@@ -248,7 +248,7 @@ func hasCap(vs []systemd.Value) bool {
 	return false
 }
 
-func podPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant) {
+func podPrivileged(p *rule.Pass, t *deploy.Target, low []deploy.Listen, g *grant) {
 	if g.sysctl.File != "" || g.setcap.File != "" {
 		return
 	}
@@ -293,7 +293,7 @@ func podPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant
 	})
 }
 
-func hostNetPrivileged(p *rule.Pass, t *target.Target, low []target.Listen, g *grant) {
+func hostNetPrivileged(p *rule.Pass, t *deploy.Target, low []deploy.Listen, g *grant) {
 	s := t.Service
 	if s.NetworkMode.Value != "host" || g.sysctl.File != "" || g.setcap.File != "" {
 		return
