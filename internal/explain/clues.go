@@ -339,6 +339,10 @@ var clues = []clue{
 	{"ctx-stop", []string{"docker stop", "stopping container", "received sigterm", "graceful shutdown", "shutting down"}, nil},
 	{"ctx-bash-shebang", []string{"#!/bin/bash", "#!/usr/bin/env bash"}, nil},
 	{"ctx-noshebang", []string{"no shebang", "missing shebang", "without a shebang", "shebang missing"}, nil},
+	// A script listing whose first line lost its '#' ("!/usr/bin/env bash").
+	{"ctx-noshebang", []string{"!/usr/bin/", "!/bin/"}, []*regexp.Regexp{
+		re(`^!/(?:usr/)?(?:local/)?bin/\S+`),
+	}},
 	{"ctx-arch", []string{"raspberry", "armv7", "aarch64", "arm64", "armhf", "apple m1", "apple m2", "m1 mac", "linux/arm", "graviton"}, nil},
 	{"ctx-dockerbuild", []string{"failed to solve", "did not complete successfully", "=> error [", "> [", "returned a non-zero code", "---> running in", "running in "}, nil},
 	{"ctx-build", []string{"docker build", "go build", "go install", "go mod download", "failed to solve", "run go ", "step "}, nil},

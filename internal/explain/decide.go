@@ -350,12 +350,15 @@ func decide(f *facts, validZone func(string) bool) []*cand {
 			v.vote("SS1008", 10*w, "go build of a non-main package wrote an archive, not an executable", o)
 		case crlf:
 			v.vote("SS2010", 9*w, "the script's first line ends in CR, which some runtimes report as an unknown executable format", o)
-		case p != "" && isScript(p) && f.has("ctx-noshebang"):
+		case (p == "" || isScript(p)) && f.has("ctx-noshebang"):
 			v.vote("SS2010", 9*w, "a script run directly needs a first line #!/bin/sh; without it (or with a broken one) execve reports exec format error", o)
 		default:
 			wt := 10.0
 			if f.has("ctx-arch") || f.has("platform-mismatch") {
 				wt = 12
+			} else {
+				// The same words come from a script whose first line is not a shebang.
+				v.vote("SS2010", 3*w, "or the file is a script without a #! first line, which execve reports the same way", o)
 			}
 			v.vote("SS2003", wt*w, "the binary was built for another CPU architecture than the host's", o)
 		}
