@@ -62,12 +62,7 @@ func images(p *facts.Project) []*Image {
 			return
 		}
 		seen[s] = true
-		im := dockerfile.Model(f, s)
-		t := &Image{File: f, Stage: s, Image: im}
-		for _, b := range im.Binaries {
-			t.Binaries = append(t.Binaries, &Bin{Binary: b, Program: ProgramOfBinary(p.Go, f, b)})
-		}
-		out = append(out, t)
+		out = append(out, newImage(p.Go, f, s))
 	}
 	for _, f := range p.Dockerfiles {
 		if f.ParseError != nil {
@@ -83,6 +78,16 @@ func images(p *facts.Project) []*Image {
 		}
 	}
 	return out
+}
+
+// newImage models stage s of f and traces its binaries to their programs.
+func newImage(g *gocode.Facts, f *dockerfile.File, s *dockerfile.Stage) *Image {
+	im := dockerfile.Model(f, s)
+	t := &Image{File: f, Stage: s, Image: im}
+	for _, b := range im.Binaries {
+		t.Binaries = append(t.Binaries, &Bin{Binary: b, Program: ProgramOfBinary(g, f, b)})
+	}
+	return t
 }
 
 // ProgramOfBinary finds the program a binary was built from: the go build's package argument,

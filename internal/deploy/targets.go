@@ -101,15 +101,35 @@ func (t *Target) setEnv(name string, v Value) {
 // All lists the targets of a project: every Dockerfile's final image that has an entrypoint or
 // command, every compose service, every container of a Kubernetes workload, every service unit
 // with an ExecStart.
-func All(p *facts.Project) []*Target { return NewSet(p).All() }
+// The result is shared by the rules of one check (it is computed once per project): callers
+// must not modify it.
+func All(p *facts.Project) []*Target {
+	lastTargets.Lock()
+	defer lastTargets.Unlock()
+	if lastTargets.project != p {
+		lastTargets.project, lastTargets.targets = p, NewSet(p).All()
+	}
+	return lastTargets.targets
+}
 
-// Set answers for the targets of one project, computing each image model once.
+// lastTargets holds the targets of the most recent project: the rules of one check run
+// concurrently and all ask for the same project.
+var lastTargets struct {
+	sync.Mutex
+	project *facts.Project
+	targets []*Target
+}
+
+// Set answers for the targets of one project. It reads the images of Images, so that each image
+// is modelled and its binaries traced once per project. A Set is not safe for concurrent use.
 type Set struct {
-	p      *facts.Project
-	models map[*dockerfile.Stage]*dockerfile.Image
-	refs   map[string]imageHit
-	progs  map[*dockerfile.Image]*gocode.Program
-	links  map[string]*k8s.Object
+	p *facts.Project
+	// images are the project's Images by stage and by model.
+	images  map[*dockerfile.Stage]*Image
+	byModel map[*dockerfile.Image]*Image
+	refs    map[string]imageHit
+	progs   map[*dockerfile.Image]*gocode.Program
+	links   map[string]*k8s.Object
 }
 
 // serviceLinks maps the variable prefix of every Service (MY_SVC for my-svc) to it: Kubernetes
@@ -134,24 +154,30 @@ type imageHit struct {
 
 // NewSet prepares the targets of p.
 func NewSet(p *facts.Project) *Set {
-	return &Set{p: p, models: map[*dockerfile.Stage]*dockerfile.Image{}, refs: map[string]imageHit{},
-		progs: map[*dockerfile.Image]*gocode.Program{}}
-}
-
-func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Image {
-	im, ok := set.models[st]
-	if !ok {
-		im = dockerfile.Model(f, st)
-		set.models[st] = im
+	set := &Set{p: p, images: map[*dockerfile.Stage]*Image{}, byModel: map[*dockerfile.Image]*Image{},
+		refs: map[string]imageHit{}, progs: map[*dockerfile.Image]*gocode.Program{}}
+	for _, im := range Images(p) {
+		set.images[im.Stage], set.byModel[im.Image] = im, im
 	}
-	return im
+	return set
 }
 
-// programOfImage is ProgramOfImage, once per image.
-func (set *Set) programOfImage(f *dockerfile.File, im *dockerfile.Image) *gocode.Program {
+// model is the image of a stage: one of Images, or (for a stage Images does not list) modelled
+// here.
+func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Image {
+	im, ok := set.images[st]
+	if !ok {
+		im = newImage(set.p.Go, f, st)
+		set.images[st], set.byModel[im.Image] = im, im
+	}
+	return im.Image
+}
+
+// programOfImage is the program an image runs, once per image.
+func (set *Set) programOfImage(im *dockerfile.Image) *gocode.Program {
 	prog, ok := set.progs[im]
 	if !ok {
-		prog = ProgramOfImage(set.p, f, im)
+		prog = set.byModel[im].program(set.p.Go)
 		set.progs[im] = prog
 	}
 	return prog
@@ -199,7 +225,7 @@ func (set *Set) ForDockerfile(f *dockerfile.File) *Target {
 	}
 	t := &Target{Kind: KindImage, Name: "the image of " + f.Path, Pos: f.Final().Pos, File: f, Image: im}
 	t.imageEnv()
-	t.Program = set.programOfImage(f, im)
+	t.Program = set.programOfImage(im)
 	t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(im)
 	return t
 }
@@ -277,22 +303,25 @@ func Executable(im *dockerfile.Image) (string, source.Pos) {
 	return w, c.Pos
 }
 
-// ProgramOfImage is the Go program whose binary an image runs: the binary at the entrypoint's
-// path built from a package of the tree, or a program of that name.
-func ProgramOfImage(p *facts.Project, f *dockerfile.File, im *dockerfile.Image) *gocode.Program {
-	g := p.Go
+// program is the Go program whose binary the image runs: the binary at the entrypoint's path,
+// by the program its build was traced to (see ProgramOfBinary) or else by the package path and
+// the binary's name; or, when no binary of the image is at that path, a program of that name.
+func (t *Image) program(g *gocode.Facts) *gocode.Program {
 	if g == nil {
 		return nil
 	}
-	exe, _ := Executable(im)
+	exe, _ := Executable(t.Image)
 	if exe == "" {
 		return nil
 	}
-	for _, b := range im.Binaries {
+	for _, b := range t.Binaries {
 		if b.Path != exe && !(!strings.Contains(exe, "/") && path.Base(b.Path) == exe) {
 			continue
 		}
-		if prog := programOfBuild(g, f, b); prog != nil {
+		if b.Program != nil {
+			return b.Program
+		}
+		if prog := programOfBuild(g, t.File, b.Binary); prog != nil {
 			return prog
 		}
 	}
@@ -446,7 +475,7 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 		t.setEnv(e.Name, Value{Value: e.Value.Value, Known: !strings.Contains(e.Value.Raw, "$"), Pos: e.Value.Pos, Where: "environment"})
 	}
 	if t.Image != nil {
-		t.Program = set.programOfImage(t.File, t.Image)
+		t.Program = set.programOfImage(t.Image)
 		t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(t.Image)
 	}
 	if s.Entrypoint != nil {
@@ -454,7 +483,7 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 		t.Args, t.ArgsPos, t.ArgsKnown = nil, s.Entrypoint.Pos, s.Entrypoint.Words != nil
 		if len(s.Entrypoint.Words) > 0 {
 			t.Args = append([]string(nil), s.Entrypoint.Words[1:]...)
-			t.Program = t.programAt(p.Go, s.Entrypoint.Words[0])
+			t.Program = set.programAt(t, s.Entrypoint.Words[0])
 		}
 	}
 	if s.Command != nil {
@@ -464,7 +493,7 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 			// CMD was the whole command line: the override names the program.
 			t.Program, t.Args = nil, nil
 			if len(words) > 0 {
-				t.Program = t.programAt(p.Go, words[0])
+				t.Program = set.programAt(t, words[0])
 				t.Args = words[1:]
 			}
 		case s.Entrypoint == nil && t.Image != nil:
@@ -484,22 +513,27 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 
 // programAt is the program an override of the image's command runs: the image's Go binary at
 // that path (relative paths against the working directory), else a program of that name.
-func (t *Target) programAt(g *gocode.Facts, exe string) *gocode.Program {
+func (set *Set) programAt(t *Target, exe string) *gocode.Program {
+	g := set.p.Go
 	if g == nil || exe == "" || strings.Contains(exe, "$") {
 		return nil
 	}
-	if t.Image != nil {
+	if im := set.byModel[t.Image]; im != nil {
 		abs := exe
 		if !path.IsAbs(abs) && strings.Contains(abs, "/") {
-			if wd, _ := t.Image.WorkingDir(); wd != "" {
+			if wd, _ := im.Image.WorkingDir(); wd != "" {
 				abs = path.Join(wd, abs)
 			}
 		}
-		for _, b := range t.Image.Binaries {
-			if b.Path == abs {
-				if prog := programOfBuild(g, t.File, b); prog != nil {
-					return prog
-				}
+		for _, b := range im.Binaries {
+			if b.Path != abs {
+				continue
+			}
+			if b.Program != nil {
+				return b.Program
+			}
+			if prog := programOfBuild(g, im.File, b.Binary); prog != nil {
+				return prog
 			}
 		}
 	}
@@ -556,7 +590,7 @@ func (set *Set) imageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
 		if !match {
 			// The program's name, or its module's (github.com/acme/orders built from
 			// ./cmd/server, pushed as acme/orders).
-			if prog := set.programOfImage(f, im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
+			if prog := set.programOfImage(im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
 				match = true
 			}
 		}
@@ -641,7 +675,7 @@ func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
 	}
 	t.links = set.serviceLinks()
 	if t.Image != nil {
-		t.Program = set.programOfImage(t.File, t.Image)
+		t.Program = set.programOfImage(t.Image)
 		t.Args, t.ArgsPos, t.ArgsKnown = imageArgs(t.Image)
 	}
 	known := func(ss []k8s.Scalar) ([]string, bool) {
@@ -659,7 +693,7 @@ func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
 		t.Program = nil
 		t.Args, t.ArgsPos, t.ArgsKnown = nil, c.Command[0].Pos, ok
 		if ok {
-			t.Program = t.programAt(p.Go, words[0])
+			t.Program = set.programAt(t, words[0])
 			t.Args = words[1:]
 		}
 	}
@@ -669,7 +703,7 @@ func (set *Set) ForContainer(o *k8s.Object, c *k8s.Container) *Target {
 			// args replace CMD, which was the whole command line.
 			t.Program = nil
 			if ok && len(words) > 0 {
-				t.Program = t.programAt(p.Go, words[0])
+				t.Program = set.programAt(t, words[0])
 				words = words[1:]
 			}
 			t.Args = words

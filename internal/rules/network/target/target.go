@@ -41,11 +41,6 @@ func NewSet(p *facts.Project) *Set { return deploy.NewSet(p) }
 // Executable is deploy.Executable.
 func Executable(im *dockerfile.Image) (string, source.Pos) { return deploy.Executable(im) }
 
-// ProgramOfImage is deploy.ProgramOfImage.
-func ProgramOfImage(p *facts.Project, f *dockerfile.File, im *dockerfile.Image) *gocode.Program {
-	return deploy.ProgramOfImage(p, f, im)
-}
-
 // ProgramOfUnit is deploy.ProgramOfUnit.
 func ProgramOfUnit(p *facts.Project, cmd *systemd.Command) *gocode.Program {
 	return deploy.ProgramOfUnit(p, cmd)
