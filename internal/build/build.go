@@ -432,6 +432,9 @@ func Verify(s *Settings, t Target, version string, h *host.Snapshot, f *binary.F
 	if len(s.Tags) > 0 {
 		check("-tags", strings.Join(s.Tags, ","))
 	}
+	if s.VCSExpected && g.Setting("vcs") == "" {
+		probs = append(probs, "no VCS information recorded, though the tree is a git checkout (-buildvcs=auto)")
+	}
 	// go build records -ldflags only without -trimpath (they may hold paths), so -s and -w
 	// are judged from the file: no symbol table, no DWARF.
 	if ld := g.Setting("-ldflags"); ld != "" {

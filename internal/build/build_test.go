@@ -348,3 +348,29 @@ func TestFindVersionVar(t *testing.T) {
 		}
 	}
 }
+
+// TestVCSKept builds in a git checkout: the binary records the revision, and a binary without
+// it fails verification.
+func TestVCSKept(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("skipping: git is not installed")
+	}
+	p := project(t, "versioned")
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = p.Tree.Root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	res, err := build.Run(ctx(t), p, build.RunOptions{Version: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Artifacts[0]
+	if res.Settings.VCS != "auto" || a.Facts.Go.Setting("vcs") != "git" || len(a.Facts.Go.Setting("vcs.revision")) != 40 {
+		t.Fatalf("vcs %q: settings %v", res.Settings.VCS, a.Facts.Go.Settings)
+	}
+	delete(a.Facts.Go.Settings, "vcs")
+	wantProblem(t, build.Verify(res.Settings, a.Target, "v1", nil, a.Facts), "no VCS information recorded, though the tree is a git checkout (-buildvcs=auto)")
+}

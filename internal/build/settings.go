@@ -88,7 +88,9 @@ type Settings struct {
 	// VersionVar is the -X target for the version ("main.version"), "" when the code has none.
 	VersionVar string
 	// VCS is the -buildvcs value: "auto" when the tree is a git checkout, else "false".
-	VCS string
+	// VCSExpected says git is installed too, so the binary must record vcs=git.
+	VCS         string
+	VCSExpected bool
 	// CC is the C compiler found for cgo builds ("" when cgo is off).
 	CC string
 	// Why explains every choice, and what cgo costs when it is on.
@@ -116,6 +118,8 @@ func Choose(p *facts.Project, prog *gocode.Program, opt Options) (*Settings, err
 	s := &Settings{Program: prog, Link: Static, VCS: "false"}
 	if p.Tree != nil && inGit(p.Tree.Root, opt.Stat) {
 		s.VCS = "auto"
+		_, err := opt.LookPath("git")
+		s.VCSExpected = err == nil
 	}
 	s.Cgo = CgoReasons(p.Go, prog)
 	if v, err := FindVersionVar(p, prog); err == nil && v != "" {
