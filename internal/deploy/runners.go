@@ -1,36 +1,20 @@
 package deploy
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/shipshape-dev/shipshape/internal/compose"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
-// Runner is a compose service or a Kubernetes container that runs an image the tree builds.
-type Runner struct {
-	// Name describes it in messages: `compose service "api"`, `Deployment api, container "api"`.
-	Name string
-	Pos  source.Pos
-	// Exactly one of Service and Container is set.
-	File      *compose.File
-	Service   *compose.Service
-	Object    *k8s.Object
-	Container *k8s.Container
-	// Overrides says the runner replaces the image's command (compose command/entrypoint,
-	// Kubernetes command/args): what the image's ENTRYPOINT runs may not be what runs.
-	Overrides bool
-}
-
-// Runners lists the compose services and Kubernetes containers that run the image t of ims: a
-// compose build of its Dockerfile (and stage), or an image reference whose last element names
-// the image's executable or program when exactly one Dockerfile matches it.
-func Runners(p *facts.Project, ims []*Image, t *Image) []*Runner {
-	var out []*Runner
+// Runners lists the targets that run the image t of ims: the compose services that build its
+// Dockerfile (and stage), or whose image reference names it (see ImageByRef); the containers of
+// Kubernetes workloads (not templates) whose image reference names it.
+func Runners(p *facts.Project, ims []*Image, t *Image) []*Target {
+	ts := targetsOf(p)
+	var out []*Target
 	for _, cf := range p.Compose {
 		for _, s := range cf.Services {
 			match := false
@@ -40,8 +24,7 @@ func Runners(p *facts.Project, ims []*Image, t *Image) []*Runner {
 				match = ImageByRef(ims, s.Image.Value) == t
 			}
 			if match {
-				out = append(out, &Runner{Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos, File: cf, Service: s,
-					Overrides: s.Command != nil || s.Entrypoint != nil})
+				out = append(out, ts.byService[s])
 			}
 		}
 	}
@@ -53,14 +36,25 @@ func Runners(p *facts.Project, ims []*Image, t *Image) []*Runner {
 			if c.Image.Templated() || ImageByRef(ims, c.Image.Value) != t {
 				continue
 			}
-			out = append(out, &Runner{Name: fmt.Sprintf("%s %s, container %q", o.Kind, o.Name.Value, c.Name.Value), Pos: c.Pos,
-				Object: o, Container: c, Overrides: len(c.Command) > 0 || len(c.Args) > 0})
+			out = append(out, ts.byContainer[c])
 		}
 	}
 	return out
 }
 
-// Mount is something a runner mounts over the image: a compose volume or tmpfs, a Kubernetes
+// Overrides says the target replaces the image's command (compose command or entrypoint,
+// Kubernetes command or args): what the image's ENTRYPOINT runs may not be what runs.
+func (r *Target) Overrides() bool {
+	if s := r.Service; s != nil {
+		return s.Command != nil || s.Entrypoint != nil
+	}
+	if c := r.Container; c != nil {
+		return len(c.Command) > 0 || len(c.Args) > 0
+	}
+	return false
+}
+
+// Mount is something a target mounts over the image: a compose volume or tmpfs, a Kubernetes
 // volumeMount.
 type Mount struct {
 	// Target is the directory in the container.
@@ -71,8 +65,8 @@ type Mount struct {
 	What string
 }
 
-// Mounts lists where the runner mounts something over the image.
-func (r *Runner) Mounts() []Mount {
+// Mounts lists where the target mounts something over the image.
+func (r *Target) Mounts() []Mount {
 	var out []Mount
 	if s := r.Service; s != nil {
 		for _, v := range s.Volumes {
@@ -96,9 +90,9 @@ func (r *Runner) Mounts() []Mount {
 	return out
 }
 
-// WorkingDir is the directory the runner starts the container in: its override, else the
+// WorkingDir is the directory the target starts the container in: its override, else the
 // image's; how names the setting ("working_dir", "workingDir" or "WORKDIR").
-func (r *Runner) WorkingDir(im *dockerfile.Image) (dir string, pos source.Pos, how string) {
+func (r *Target) WorkingDir(im *dockerfile.Image) (dir string, pos source.Pos, how string) {
 	if r.Service != nil && r.Service.WorkingDir.Value != "" {
 		return r.Service.WorkingDir.Value, r.Service.WorkingDir.Pos, "working_dir"
 	}
@@ -109,9 +103,11 @@ func (r *Runner) WorkingDir(im *dockerfile.Image) (dir string, pos source.Pos, h
 	return wd, pos, "WORKDIR"
 }
 
-// SetsEnv says whether the runner sets the variable, or may set it through a source whose names
-// are not visible here (env_file, envFrom).
-func (r *Runner) SetsEnv(name string) bool {
+// SetsEnv says whether a compose service or Kubernetes container sets the variable by name, or
+// has any env_file or envFrom at all (whether or not its names are visible here). It is coarser
+// than Env, and ignores the image's ENV: rules that must not judge a variable a deployment might
+// set ask it.
+func (r *Target) SetsEnv(name string) bool {
 	if s := r.Service; s != nil {
 		if len(s.EnvFiles) > 0 {
 			return true
@@ -135,11 +131,11 @@ func (r *Runner) SetsEnv(name string) bool {
 	return false
 }
 
-// Command is the command line a runner starts instead of the image's (compose entrypoint: or a
+// CommandOverride is the command line a target starts instead of the image's (compose entrypoint: or a
 // command: replacing a CMD-only image; Kubernetes command:, or args: replacing a CMD-only image),
-// with where it is written; nil when the runner keeps the image's program or the words are not
+// with where it is written; nil when the target keeps the image's program or the words are not
 // literal.
-func (r *Runner) Command(im *dockerfile.Image) ([]string, source.Pos, string) {
+func (r *Target) CommandOverride(im *dockerfile.Image) ([]string, source.Pos, string) {
 	if s := r.Service; s != nil {
 		switch {
 		case s.Entrypoint != nil && s.Entrypoint.Words != nil:

@@ -103,11 +103,31 @@ func (t *Target) setEnv(name string, v Value) {
 // with an ExecStart.
 // The result is shared by the rules of one check (it is computed once per project): callers
 // must not modify it.
-func All(p *facts.Project) []*Target {
+func All(p *facts.Project) []*Target { return targetsOf(p).all }
+
+// targets are the targets of one project, and those of its compose services and Kubernetes
+// containers by what they run.
+type targets struct {
+	all         []*Target
+	byService   map[*compose.Service]*Target
+	byContainer map[*k8s.Container]*Target
+}
+
+// targetsOf is the targets of p, computed once.
+func targetsOf(p *facts.Project) *targets {
 	lastTargets.Lock()
 	defer lastTargets.Unlock()
 	if lastTargets.project != p {
-		lastTargets.project, lastTargets.targets = p, NewSet(p).All()
+		ts := &targets{all: NewSet(p).All(), byService: map[*compose.Service]*Target{}, byContainer: map[*k8s.Container]*Target{}}
+		for _, t := range ts.all {
+			switch {
+			case t.Service != nil:
+				ts.byService[t.Service] = t
+			case t.Container != nil:
+				ts.byContainer[t.Container] = t
+			}
+		}
+		lastTargets.project, lastTargets.targets = p, ts
 	}
 	return lastTargets.targets
 }
@@ -117,7 +137,7 @@ func All(p *facts.Project) []*Target {
 var lastTargets struct {
 	sync.Mutex
 	project *facts.Project
-	targets []*Target
+	targets *targets
 }
 
 // Set answers for the targets of one project. It reads the images of Images, so that each image

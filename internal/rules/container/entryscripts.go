@@ -53,7 +53,7 @@ func entryFiles(p *facts.Project) []*entryFile {
 			out = append(out, follow(p, t, entryOf(p, t, words, wd, func(i int) (source.Pos, string) { return deploy.WordPos(im, i) }), wd)...)
 		}
 		for _, r := range deploy.Runners(p, ts, t) {
-			words, pos, by := r.Command(im)
+			words, pos, by := r.CommandOverride(im)
 			if len(words) == 0 {
 				continue
 			}

@@ -125,7 +125,7 @@ func runFilePermission(p *rule.Pass) error {
 		rs := deploy.Runners(p.Project, ts, t)
 		nonRootImage(p, t, b, rs)
 		for _, r := range rs {
-			if !r.Overrides {
+			if !r.Overrides() {
 				readOnlyRoot(p, t, b, r)
 			}
 		}
@@ -138,7 +138,7 @@ func runFilePermission(p *rule.Pass) error {
 
 // readOnlyRoot reports writes outside writable mounts of a container whose root filesystem is
 // read-only (compose read_only, Kubernetes readOnlyRootFilesystem).
-func readOnlyRoot(p *rule.Pass, t *deploy.Image, b *deploy.Bin, r *deploy.Runner) {
+func readOnlyRoot(p *rule.Pass, t *deploy.Image, b *deploy.Bin, r *deploy.Target) {
 	var setting source.Pos
 	var what string
 	switch {
@@ -216,7 +216,7 @@ func opVerb(w write) string {
 // nonRootImage reports writes of an image's program, running as a non-root USER, into a
 // directory the image creates as root (WORKDIR, COPY without --chown, RUN mkdir) and nothing
 // hands over (chown, --chown, a mode that lets others write).
-func nonRootImage(p *rule.Pass, t *deploy.Image, b *deploy.Bin, rs []*deploy.Runner) {
+func nonRootImage(p *rule.Pass, t *deploy.Image, b *deploy.Bin, rs []*deploy.Target) {
 	im := t.Image
 	if im.User != nil && im.User.Unresolved || unexpandable(t.Stage) {
 		return
@@ -279,7 +279,7 @@ func nonRootImage(p *rule.Pass, t *deploy.Image, b *deploy.Bin, rs []*deploy.Run
 
 // runAsSet says whether a Kubernetes container or its pod sets runAsUser, which replaces the
 // image's USER.
-func runAsSet(r *deploy.Runner) bool {
+func runAsSet(r *deploy.Target) bool {
 	if c := r.Container.SecurityContext; c != nil && c.RunAsUser.Set() {
 		return true
 	}

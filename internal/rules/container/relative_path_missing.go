@@ -234,7 +234,7 @@ func unexpandable(s *dockerfile.Stage) bool {
 
 // configurable says whether a deployment may point the path elsewhere: a flag the image or a
 // runner passes, an environment variable the image or a runner sets (or may set).
-func configurable(t *deploy.Image, rs []*deploy.Runner, f *gocode.FileUse) bool {
+func configurable(t *deploy.Image, rs []*deploy.Target, f *gocode.FileUse) bool {
 	if f.Flag != "" {
 		for _, c := range []*dockerfile.Command{t.Image.Entrypoint, t.Image.Cmd} {
 			if c != nil && (mentionsFlag(c.Args, f.Flag) || !c.Exec) {
@@ -242,7 +242,7 @@ func configurable(t *deploy.Image, rs []*deploy.Runner, f *gocode.FileUse) bool 
 			}
 		}
 		for _, r := range rs {
-			if r.Overrides {
+			if r.Overrides() {
 				return true
 			}
 		}
@@ -271,7 +271,7 @@ func mentionsFlag(args []string, flag string) bool {
 }
 
 // mounted says whether the image declares a VOLUME over abs, or a runner mounts something there.
-func mounted(t *deploy.Image, rs []*deploy.Runner, abs string) bool {
+func mounted(t *deploy.Image, rs []*deploy.Target, abs string) bool {
 	for _, v := range t.Image.Volumes {
 		if covers(v.Path, abs) {
 			return true
@@ -395,7 +395,7 @@ func findElsewhere(t *deploy.Image, rel string, glob bool) (string, source.Pos) 
 // startsInWorkdir says whether the program starts in the image's working directory: the image
 // runs it directly (or through a script that never changes directory), and no deployment that
 // runs the image sets another working directory.
-func startsInWorkdir(p *facts.Project, t *deploy.Image, rs []*deploy.Runner) bool {
+func startsInWorkdir(p *facts.Project, t *deploy.Image, rs []*deploy.Target) bool {
 	for _, r := range rs {
 		if _, _, how := r.WorkingDir(t.Image); how != "WORKDIR" {
 			return false

@@ -86,7 +86,7 @@ func runUserMissing(p *rule.Pass) error {
 }
 
 // composeUser checks a compose service's user: override against the image's accounts.
-func composeUser(p *rule.Pass, t *deploy.Image, r *deploy.Runner) {
+func composeUser(p *rule.Pass, t *deploy.Image, r *deploy.Target) {
 	u := r.Service.User
 	name, _, _ := strings.Cut(u.Value, ":")
 	if name == "" || strings.Contains(u.Raw, "$") || isNumber(name) || t.Image.HasUser(name) != dockerfile.No || opaqueRuns(t.Stage) {
@@ -102,7 +102,7 @@ func composeUser(p *rule.Pass, t *deploy.Image, r *deploy.Runner) {
 
 // runAsNonRoot checks a Kubernetes container that must run as non-root without a runAsUser: the
 // kubelet decides from the image's USER alone and accepts only a numeric, non-zero one.
-func runAsNonRoot(p *rule.Pass, t *deploy.Image, r *deploy.Runner) {
+func runAsNonRoot(p *rule.Pass, t *deploy.Image, r *deploy.Target) {
 	pod, c := r.Object.Workload.SecurityContext, r.Container.SecurityContext
 	pick := func(f func(*k8s.SecurityContext) k8s.Scalar) k8s.Scalar {
 		if c != nil && f(c).Set() {
