@@ -254,9 +254,18 @@ func (t *Image) BinaryAt(exe string) *Bin {
 	return nil
 }
 
-// ImageByRef finds the image a reference names: the only final image whose executable or
-// program is called like the reference's last path element.
+// ImageByRef finds the image a reference names: the only final image whose executable, or the
+// program of its Main binary, is called like the reference's last path element.
 func ImageByRef(ims []*Image, ref string) *Image {
+	return imageNamed(ims, ref, func(t *Image, name string) bool {
+		b := t.Main()
+		return b != nil && b.Program.Name == name
+	})
+}
+
+// imageNamed is the only final image of ims whose executable is called like the last path
+// element of ref (see RefName), or that named says is called so; nil when none or several are.
+func imageNamed(ims []*Image, ref string, named func(t *Image, name string) bool) *Image {
 	name := RefName(ref)
 	if name == "" {
 		return nil
@@ -266,12 +275,7 @@ func ImageByRef(ims []*Image, ref string) *Image {
 		if t.Stage != t.File.Final() {
 			continue
 		}
-		exe, _ := Executable(t.Image)
-		match := exe != "" && path.Base(exe) == name
-		if b := t.Main(); b != nil && b.Program.Name == name {
-			match = true
-		}
-		if match {
+		if exe, _ := Executable(t.Image); exe != "" && path.Base(exe) == name || named(t, name) {
 			if hit != nil {
 				return nil
 			}

@@ -144,7 +144,8 @@ var lastTargets struct {
 // is modelled and its binaries traced once per project. A Set is not safe for concurrent use.
 type Set struct {
 	p *facts.Project
-	// images are the project's Images by stage and by model.
+	// list is Images; images are they by stage and by model.
+	list    []*Image
 	images  map[*dockerfile.Stage]*Image
 	byModel map[*dockerfile.Image]*Image
 	refs    map[string]imageHit
@@ -176,7 +177,8 @@ type imageHit struct {
 func NewSet(p *facts.Project) *Set {
 	set := &Set{p: p, images: map[*dockerfile.Stage]*Image{}, byModel: map[*dockerfile.Image]*Image{},
 		refs: map[string]imageHit{}, progs: map[*dockerfile.Image]*gocode.Program{}}
-	for _, im := range Images(p) {
+	set.list = Images(p)
+	for _, im := range set.list {
 		set.images[im.Stage], set.byModel[im.Image] = im, im
 	}
 	return set
@@ -592,37 +594,16 @@ func (set *Set) ImageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
 }
 
 func (set *Set) imageByName(ref string) (*dockerfile.File, *dockerfile.Image) {
-	p := set.p
-	name := RefName(ref)
-	if name == "" {
+	// The program's name, or its module's (github.com/acme/orders built from ./cmd/server,
+	// pushed as acme/orders).
+	t := imageNamed(set.list, ref, func(t *Image, name string) bool {
+		prog := set.programOfImage(t.Image)
+		return prog != nil && (prog.Name == name || moduleName(prog) == name)
+	})
+	if t == nil {
 		return nil, nil
 	}
-	var hitF *dockerfile.File
-	var hitI *dockerfile.Image
-	n := 0
-	for _, f := range p.Dockerfiles {
-		if f.ParseError != nil || f.Final() == nil {
-			continue
-		}
-		im := set.model(f, f.Final())
-		exe, _ := Executable(im)
-		match := exe != "" && path.Base(exe) == name
-		if !match {
-			// The program's name, or its module's (github.com/acme/orders built from
-			// ./cmd/server, pushed as acme/orders).
-			if prog := set.programOfImage(im); prog != nil && (prog.Name == name || moduleName(prog) == name) {
-				match = true
-			}
-		}
-		if match {
-			hitF, hitI = f, im
-			n++
-		}
-	}
-	if n == 1 {
-		return hitF, hitI
-	}
-	return nil, nil
+	return t.File, t.Image
 }
 
 // moduleName is the last element of a program's module path, without a /vN suffix.
