@@ -22,6 +22,7 @@ func newGenCmd(e *env) *cobra.Command {
 		dir     string
 		program string
 		force   bool
+		libc    string
 	)
 	cmd := &cobra.Command{
 		Use:   "gen dockerfile|systemd|k8s|compose|github-actions",
@@ -60,6 +61,15 @@ from it to what it would write and exits 1. With several main packages, --progra
 				return misuse("%d main packages: choose one with --program (%s)", len(amb.Programs), wordList(amb.Programs))
 			case err != nil:
 				return misuse("%v", err)
+			}
+			switch {
+			case libc == "":
+			case libc != "musl" && libc != "glibc":
+				return misuse("--libc %s: want musl or glibc", libc)
+			case plan.Static():
+				fmt.Fprintf(e.stderr, "note: --libc %s ignored: nothing the program reaches needs cgo, so the binary is static\n", libc)
+			default:
+				plan.Libc = libc
 			}
 			if out != "" {
 				// --out is taken relative to --dir; an absolute path must lie inside it, since
@@ -108,5 +118,6 @@ from it to what it would write and exits 1. With several main packages, --progra
 	cmd.Flags().StringVarP(&dir, "dir", "C", ".", "project directory")
 	cmd.Flags().StringVar(&program, "program", "", "main package directory (or binary name) when the project has several")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	cmd.Flags().StringVar(&libc, "libc", "", "C library of a cgo build: musl (Alpine, the default) or glibc (Debian builder, distroless cc of the same release)")
 	return cmd
 }

@@ -17,20 +17,39 @@ const (
 	UID = 65532
 )
 
+// debian is the Debian release of a glibc cgo build: golang's -bookworm images go with
+// distroless debian12 (glibc 2.36), -trixie with debian13 (glibc 2.41), so that the binary's
+// glibc floor is the runtime's own glibc. Go 1.25 and later are built on trixie.
+func (p *Plan) debian() (codename, distroless string) {
+	if versionLess(p.GoVersion, "1.25") {
+		return "bookworm", "debian12"
+	}
+	return "trixie", "debian13"
+}
+
 // BuilderImage is the golang image of the build stage.
 func (p *Plan) BuilderImage() string {
-	if p.Static() {
-		return "golang:" + p.GoVersion
+	switch p.Libc {
+	case "musl":
+		return "golang:" + p.GoVersion + "-alpine"
+	case "glibc":
+		c, _ := p.debian()
+		return "golang:" + p.GoVersion + "-" + c
 	}
-	return "golang:" + p.GoVersion + "-alpine"
+	return "golang:" + p.GoVersion
 }
 
 // RuntimeBase is the final stage's base image.
 func (p *Plan) RuntimeBase() string {
-	if p.Static() {
-		return StaticBase
+	switch p.Libc {
+	case "musl":
+		return MuslBase
+	case "glibc":
+		// cc rather than base: libgcc_s and libstdc++, which C and C++ dependencies may load.
+		_, d := p.debian()
+		return "gcr.io/distroless/cc-" + d + ":nonroot"
 	}
-	return MuslBase
+	return StaticBase
 }
 
 // pkgArg is the main package as go build names it from the module directory.
@@ -78,6 +97,10 @@ func (p *Plan) Dockerfile() []byte {
 		w("# Nothing the program reaches needs cgo: CGO_ENABLED=0 gives a static binary that needs no libc,")
 		w("# so the final stage is distroless static (CA certificates, zoneinfo, user nonroot %d).", UID)
 		w("FROM --platform=$BUILDPLATFORM %s AS build", p.BuilderImage())
+	} else if p.Libc == "glibc" {
+		w("# cgo is required (%s): the binary is built against the glibc of Debian", cgoWhy(p))
+		w("# and runs on distroless cc of the same release (glibc, CA certificates, zoneinfo, nonroot %d).", UID)
+		w("FROM %s AS build", p.BuilderImage())
 	} else {
 		w("# cgo is required (%s): the binary is built against musl and runs on Alpine.", cgoWhy(p))
 		w("FROM %s AS build", p.BuilderImage())
@@ -134,7 +157,7 @@ func (p *Plan) Dockerfile() []byte {
 	}
 	w("")
 	w("FROM %s", p.RuntimeBase())
-	if !p.Static() {
+	if p.Libc == "musl" {
 		var pkgs []string
 		if p.CA {
 			pkgs = append(pkgs, "ca-certificates")

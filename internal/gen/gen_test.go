@@ -28,12 +28,13 @@ const repoRoot = "../.."
 // examples and the fixtures under testdata/src, which cover what the examples do not (a
 // subdirectory program, written directories, a privileged port from the environment, a
 // version variable, several programs).
-var goldenCases = map[string]struct{ dir, program string }{
-	"clean-api":    {repoRoot + "/examples/clean-api", ""},
-	"orders-api":   {repoRoot + "/examples/orders-api", ""},
-	"writer":       {"testdata/src/writer", ""},
-	"lowport":      {"testdata/src/lowport", ""},
-	"multi-worker": {"testdata/src/multi", "cmd/worker"},
+var goldenCases = map[string]struct{ dir, program, libc string }{
+	"clean-api":        {repoRoot + "/examples/clean-api", "", ""},
+	"orders-api":       {repoRoot + "/examples/orders-api", "", ""},
+	"orders-api-glibc": {repoRoot + "/examples/orders-api", "", "glibc"},
+	"writer":           {"testdata/src/writer", "", ""},
+	"lowport":          {"testdata/src/lowport", "", ""},
+	"multi-worker":     {"testdata/src/multi", "cmd/worker", ""},
 }
 
 func load(t *testing.T, dir string) *facts.Project {
@@ -57,6 +58,9 @@ func TestGolden(t *testing.T) {
 			plan, err := gen.NewPlan(load(t, c.dir), c.program)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.libc != "" {
+				plan.Libc = c.libc
 			}
 			for _, kind := range gen.Kinds {
 				files, err := plan.Generate(kind, "")
@@ -200,45 +204,56 @@ func TestGeneratedFilesPassCheck(t *testing.T) {
 			continue
 		}
 		for _, prog := range p.Go.Programs {
-			name := strings.TrimPrefix(src, repoRoot+"/")
-			if len(p.Go.Programs) > 1 {
-				name += "@" + prog.Dir
-			}
-			t.Run(name, func(t *testing.T) {
-				dir := copyProject(t, src)
-				before, _ := findingKeys(t, dir)
-				plan, err := gen.NewPlan(load(t, dir), prog.Dir)
-				if err != nil {
-					t.Fatal(err)
+			for _, libc := range []string{"", "glibc"} {
+				if libc != "" && len(build.CgoReasons(p.Go, prog)) == 0 {
+					continue
 				}
-				for _, kind := range gen.Kinds {
-					files, err := plan.Generate(kind, "")
+				name := strings.TrimPrefix(src, repoRoot+"/")
+				if len(p.Go.Programs) > 1 {
+					name += "@" + prog.Dir
+				}
+				if libc != "" {
+					name += "+" + libc
+				}
+				t.Run(name, func(t *testing.T) {
+					dir := copyProject(t, src)
+					before, _ := findingKeys(t, dir)
+					plan, err := gen.NewPlan(load(t, dir), prog.Dir)
 					if err != nil {
 						t.Fatal(err)
 					}
-					for _, f := range files {
-						if _, _, err := gen.Write(dir, f, true); err != nil {
+					if libc != "" {
+						plan.Libc = libc
+					}
+					for _, kind := range gen.Kinds {
+						files, err := plan.Generate(kind, "")
+						if err != nil {
 							t.Fatal(err)
 						}
+						for _, f := range files {
+							if _, _, err := gen.Write(dir, f, true); err != nil {
+								t.Fatal(err)
+							}
+						}
 					}
-				}
-				after, text := findingKeys(t, dir)
-				var added []string
-				for k := range after {
-					if before[k] || missingFileNoted(k, text[k], plan.Notes) {
-						continue
+					after, text := findingKeys(t, dir)
+					var added []string
+					for k := range after {
+						if before[k] || missingFileNoted(k, text[k], plan.Notes) {
+							continue
+						}
+						added = append(added, k+": "+text[k])
 					}
-					added = append(added, k+": "+text[k])
-				}
-				sort.Strings(added)
-				if len(added) > 0 {
-					t.Errorf("the generated files add %d findings:\n%s\nnotes: %q", len(added), strings.Join(added, "\n"), plan.Notes)
-				}
-				if strings.HasSuffix(src, "examples/clean-api") && len(after) > 0 {
-					t.Errorf("clean-api with generated files: %v", after)
-				}
-			})
-			checked++
+					sort.Strings(added)
+					if len(added) > 0 {
+						t.Errorf("the generated files add %d findings:\n%s\nnotes: %q", len(added), strings.Join(added, "\n"), plan.Notes)
+					}
+					if strings.HasSuffix(src, "examples/clean-api") && len(after) > 0 {
+						t.Errorf("clean-api with generated files: %v", after)
+					}
+				})
+				checked++
+			}
 		}
 	}
 	if checked < 50 {

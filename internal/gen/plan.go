@@ -34,6 +34,9 @@ type Plan struct {
 	GoFrom    source.Pos
 	// Cgo lists why the program needs cgo; empty means CGO_ENABLED=0 and a static binary.
 	Cgo []*gocode.Cgo
+	// Libc is the C library of a cgo build: "musl" (the default: Alpine builder and runtime)
+	// or "glibc" (Debian builder and distroless cc of the same Debian release); "" when static.
+	Libc string
 	// CA says the program makes outbound TLS connections; Zoneinfo that it loads time zones by
 	// name without time/tzdata.
 	CA       bool
@@ -124,6 +127,9 @@ func NewPlan(pr *facts.Project, want string) (*Plan, error) {
 		p.Notes = append(p.Notes, "the program is outside every module: the builder uses golang:"+p.GoVersion)
 	}
 	p.Cgo = build.CgoReasons(f, prog)
+	if len(p.Cgo) > 0 {
+		p.Libc = "musl"
+	}
 	p.CA = build.NeedsCA(f, prog)
 	p.Zoneinfo = build.NeedsTZData(f, prog)
 	if v, _ := build.FindVersionVar(pr, prog); v != "" {
