@@ -277,7 +277,7 @@ var clues = []clue{
 
 	// --- systemd -------------------------------------------------------------------------------
 	{"systemd-status", systemdStatusLits(), []*regexp.Regexp{
-		re(`(?i)\bstatus=(?P<code>\d{1,3})/(?P<name>[A-Z_]+)`),
+		re(`(?i)\bstatus=(?P<code>\d{1,3})/[A-Z_]+`),
 		re(`(?i)(?:code=exited,? |Control process exited.*?)status=(?P<code>\d{1,3})\b`),
 	}},
 	{"systemd-step", []string{"failed at step"}, []*regexp.Regexp{
