@@ -44,11 +44,11 @@ func Runners(p *facts.Project, ims []*Image, t *Image) []*Target {
 
 // Overrides says the target replaces the image's command (compose command or entrypoint,
 // Kubernetes command or args): what the image's ENTRYPOINT runs may not be what runs.
-func (r *Target) Overrides() bool {
-	if s := r.Service; s != nil {
+func (t *Target) Overrides() bool {
+	if s := t.Service; s != nil {
 		return s.Command != nil || s.Entrypoint != nil
 	}
-	if c := r.Container; c != nil {
+	if c := t.Container; c != nil {
 		return len(c.Command) > 0 || len(c.Args) > 0
 	}
 	return false
@@ -66,9 +66,9 @@ type Mount struct {
 }
 
 // Mounts lists where the target mounts something over the image.
-func (r *Target) Mounts() []Mount {
+func (t *Target) Mounts() []Mount {
 	var out []Mount
-	if s := r.Service; s != nil {
+	if s := t.Service; s != nil {
 		for _, v := range s.Volumes {
 			if v.Target.Value != "" {
 				out = append(out, Mount{Target: v.Target.Value, Pos: v.Pos, ReadOnly: v.ReadOnly, What: v.Type + " volume"})
@@ -78,10 +78,10 @@ func (r *Target) Mounts() []Mount {
 			out = append(out, Mount{Target: strings.SplitN(tf.Value, ":", 2)[0], Pos: tf.Pos, What: "tmpfs"})
 		}
 	}
-	if c := r.Container; c != nil {
+	if c := t.Container; c != nil {
 		for _, m := range c.VolumeMounts {
 			what := "volume " + m.Name.Value
-			if v := r.Object.Workload.Volume(m.Name.Value); v != nil {
+			if v := t.Object.Workload.Volume(m.Name.Value); v != nil {
 				what = v.Source + " volume " + m.Name.Value
 			}
 			out = append(out, Mount{Target: m.MountPath.Value, Pos: m.Pos, ReadOnly: m.ReadOnly, What: what})
@@ -92,12 +92,12 @@ func (r *Target) Mounts() []Mount {
 
 // WorkingDir is the directory the target starts the container in: its override, else the
 // image's; how names the setting ("working_dir", "workingDir" or "WORKDIR").
-func (r *Target) WorkingDir(im *dockerfile.Image) (dir string, pos source.Pos, how string) {
-	if r.Service != nil && r.Service.WorkingDir.Value != "" {
-		return r.Service.WorkingDir.Value, r.Service.WorkingDir.Pos, "working_dir"
+func (t *Target) WorkingDir(im *dockerfile.Image) (dir string, pos source.Pos, how string) {
+	if t.Service != nil && t.Service.WorkingDir.Value != "" {
+		return t.Service.WorkingDir.Value, t.Service.WorkingDir.Pos, "working_dir"
 	}
-	if r.Container != nil && r.Container.WorkingDir.Value != "" {
-		return r.Container.WorkingDir.Value, r.Container.WorkingDir.Pos, "workingDir"
+	if t.Container != nil && t.Container.WorkingDir.Value != "" {
+		return t.Container.WorkingDir.Value, t.Container.WorkingDir.Pos, "workingDir"
 	}
 	wd, pos := im.WorkingDir()
 	return wd, pos, "WORKDIR"
@@ -107,8 +107,8 @@ func (r *Target) WorkingDir(im *dockerfile.Image) (dir string, pos source.Pos, h
 // has any env_file or envFrom at all (whether or not its names are visible here). It is coarser
 // than Env, and ignores the image's ENV: rules that must not judge a variable a deployment might
 // set ask it.
-func (r *Target) SetsEnv(name string) bool {
-	if s := r.Service; s != nil {
+func (t *Target) SetsEnv(name string) bool {
+	if s := t.Service; s != nil {
 		if len(s.EnvFiles) > 0 {
 			return true
 		}
@@ -118,7 +118,7 @@ func (r *Target) SetsEnv(name string) bool {
 			}
 		}
 	}
-	if c := r.Container; c != nil {
+	if c := t.Container; c != nil {
 		if len(c.EnvFrom) > 0 {
 			return true
 		}
@@ -135,21 +135,21 @@ func (r *Target) SetsEnv(name string) bool {
 // command: replacing a CMD-only image; Kubernetes command:, or args: replacing a CMD-only image),
 // with where it is written; nil when the target keeps the image's program or the words are not
 // literal.
-func (r *Target) CommandOverride(im *dockerfile.Image) ([]string, source.Pos, string) {
-	if s := r.Service; s != nil {
+func (t *Target) CommandOverride(im *dockerfile.Image) ([]string, source.Pos, string) {
+	if s := t.Service; s != nil {
 		switch {
 		case s.Entrypoint != nil && s.Entrypoint.Words != nil:
 			words := append([]string(nil), s.Entrypoint.Words...)
 			if s.Command != nil {
 				words = append(words, s.Command.Words...)
 			}
-			return words, s.Entrypoint.Pos, r.Name + " entrypoint"
+			return words, s.Entrypoint.Pos, t.Name + " entrypoint"
 		case s.Entrypoint == nil && s.Command != nil && s.Command.Words != nil && im.Entrypoint == nil:
-			return s.Command.Words, s.Command.Pos, r.Name + " command"
+			return s.Command.Words, s.Command.Pos, t.Name + " command"
 		}
 		return nil, source.Pos{}, ""
 	}
-	c := r.Container
+	c := t.Container
 	if c == nil {
 		return nil, source.Pos{}, ""
 	}
@@ -170,7 +170,7 @@ func (r *Target) CommandOverride(im *dockerfile.Image) ([]string, source.Pos, st
 		}
 		words = append(words, s.Value)
 	}
-	return words, ss[0].Pos, r.Name + what
+	return words, ss[0].Pos, t.Name + what
 }
 
 // CommandWords is the command line an image runs: ENTRYPOINT's words then CMD's (exec forms),
