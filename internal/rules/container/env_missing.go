@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
 )
@@ -72,7 +73,7 @@ func runEnvMissing(p *rule.Pass) error {
 				continue
 			}
 			seen[e.Name] = true
-			if _, ok := et.vars[e.Name]; ok || provided(et, e.Name) || links[e.Name] && strings.Contains(et.Name, ", container ") {
+			if _, ok := et.vars[e.Name]; ok || provided(et, e.Name) || links[e.Name] && et.t.Kind == deploy.KindKubernetes {
 				continue
 			}
 			reportEnvMissing(p, et, e)
@@ -83,22 +84,22 @@ func runEnvMissing(p *rule.Pass) error {
 
 func reportEnvMissing(p *rule.Pass, et *envTarget, e *gocode.EnvRead) {
 	need := fmt.Sprintf("requires %s (%s %s, and stops without it)", e.Name, e.Pos.Short(), e.Via)
-	related := []rule.Related{{Pos: e.Pos, Message: e.Via + " " + e.Name + " is required"}, {Pos: et.Pos, Message: et.Name + " runs " + et.Program.Name}}
+	related := []rule.Related{{Pos: e.Pos, Message: e.Via + " " + e.Name + " is required"}, {Pos: et.t.Pos, Message: et.t.Name + " runs " + et.Program.Name}}
 	if near, ok := nearMiss(e.Name, et.vars); ok {
 		s := et.vars[near]
 		related = append(related, rule.Related{Pos: s.Pos, Message: "sets " + near + " (" + s.Where + ")"})
 		p.Report(rule.Finding{
 			Pos: s.Pos,
 			Message: fmt.Sprintf("%s sets %s (%s, %s), not %s, which %s reads (%s %s) and requires: it stops at start-up without %s",
-				et.Name, near, s.Where, s.Pos.Short(), e.Name, et.Program.Name, e.Pos.Short(), e.Via, e.Name),
+				et.t.Name, near, s.Where, s.Pos.Short(), e.Name, et.Program.Name, e.Pos.Short(), e.Via, e.Name),
 			Related: related,
 			Symptom: e.Name + " is not set",
 		})
 		return
 	}
 	p.Report(rule.Finding{
-		Pos:     et.Pos,
-		Message: fmt.Sprintf("%s (%s) runs %s, which %s, but sets no %s in %s: the service exits at start-up", et.Name, et.Pos.Short(), et.Program.Name, need, e.Name, sources(et)),
+		Pos:     et.t.Pos,
+		Message: fmt.Sprintf("%s (%s) runs %s, which %s, but sets no %s in %s: the service exits at start-up", et.t.Name, et.t.Pos.Short(), et.Program.Name, need, e.Name, sources(et)),
 		Related: related,
 		Symptom: e.Name + " is not set",
 	})
@@ -107,9 +108,9 @@ func reportEnvMissing(p *rule.Pass, et *envTarget, e *gocode.EnvRead) {
 // sources names where the target could have set the variable.
 func sources(et *envTarget) string {
 	switch {
-	case strings.HasPrefix(et.Name, "compose"):
+	case et.t.Kind == deploy.KindCompose:
 		return "environment, env_file or the image's ENV"
-	case strings.HasPrefix(et.Name, "unit"):
+	case et.t.Kind == deploy.KindSystemd:
 		return "Environment= or EnvironmentFile="
 	}
 	return "env, envFrom or the image's ENV"
@@ -122,14 +123,14 @@ func provided(et *envTarget, name string) bool {
 	case "HOME", "PATH", "HOSTNAME", "USER", "LOGNAME", "SHELL", "PWD", "TERM":
 		return true
 	}
-	if strings.HasPrefix(et.Name, "unit") {
+	if et.t.Kind == deploy.KindSystemd {
 		switch name {
 		case "INVOCATION_ID", "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
 			"RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY", "CREDENTIALS_DIRECTORY", "JOURNAL_STREAM":
 			return true
 		}
 	}
-	if strings.Contains(et.Name, ", container ") {
+	if et.t.Kind == deploy.KindKubernetes {
 		return strings.HasPrefix(name, "KUBERNETES_")
 	}
 	return false

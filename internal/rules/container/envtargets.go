@@ -13,17 +13,17 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/script"
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
 
 // envTarget is a deployment that describes the whole environment of a program it runs: a compose
 // service, a Kubernetes container or a systemd service unit. (An image alone is not one: docker
 // run -e and the orchestrator add what it lacks.)
 type envTarget struct {
-	// Name describes it: `compose service "api"`, `Deployment api, container "api"`,
-	// `unit api.service`.
-	Name    string
-	Pos     source.Pos
+	// t is the target; its Name and Pos name it in messages.
+	t *deploy.Target
+	// Program is the program whose environment this is: not always t.Program, as an image whose
+	// entrypoint is a script runs the image's only Go binary here (the script's assignments are
+	// part of the environment).
 	Program *gocode.Program
 	// vars are the names it sets, with where.
 	vars map[string]envSet
@@ -52,28 +52,20 @@ func envTargets(p *facts.Project) []*envTarget {
 	if p.Go == nil {
 		return nil
 	}
-	ts := deploy.Images(p)
+	ims := deploy.Images(p)
 	var out []*envTarget
-	for _, cf := range p.Compose {
-		for _, s := range cf.Services {
-			if t := composeEnv(p, ts, s); t != nil {
-				out = append(out, t)
-			}
+	for _, t := range deploy.All(p) {
+		var et *envTarget
+		switch {
+		case t.Service != nil:
+			et = composeEnv(p, ims, t)
+		case t.Container != nil:
+			et = containerEnv(p, ims, t)
+		case t.Unit != nil:
+			et = unitEnv(p, t)
 		}
-	}
-	for _, o := range p.Kubernetes {
-		if o.Workload == nil {
-			continue
-		}
-		for _, c := range o.Workload.Containers {
-			if t := containerEnv(p, ts, o, c); t != nil {
-				out = append(out, t)
-			}
-		}
-	}
-	for _, u := range p.Units {
-		if t := unitEnv(p, u); t != nil {
-			out = append(out, t)
+		if et != nil {
+			out = append(out, et)
 		}
 	}
 	return out
@@ -111,8 +103,9 @@ func (et *envTarget) fromImage(p *facts.Project, t *deploy.Image) {
 	}
 }
 
-func composeEnv(p *facts.Project, ts []*deploy.Image, s *compose.Service) *envTarget {
-	et := &envTarget{Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos}
+func composeEnv(p *facts.Project, ts []*deploy.Image, dt *deploy.Target) *envTarget {
+	s := dt.Service
+	et := &envTarget{t: dt}
 	t := deploy.ImageOfBuild(ts, s)
 	if t == nil && s.Build == nil && s.Image.Set() {
 		t = deploy.ImageByRef(ts, s.Image.Value)
@@ -181,8 +174,9 @@ func (et *envTarget) composeVars(p *facts.Project, s *compose.Service) {
 	}
 }
 
-func containerEnv(p *facts.Project, ts []*deploy.Image, o *k8s.Object, c *k8s.Container) *envTarget {
-	et := &envTarget{Name: fmt.Sprintf("%s %s, container %q", o.Kind, o.Name.Value, c.Name.Value), Pos: c.Pos}
+func containerEnv(p *facts.Project, ts []*deploy.Image, dt *deploy.Target) *envTarget {
+	o, c := dt.Object, dt.Container
+	et := &envTarget{t: dt}
 	var t *deploy.Image
 	if !c.Image.Templated() {
 		t = deploy.ImageByRef(ts, c.Image.Value)
@@ -248,16 +242,16 @@ func containerEnv(p *facts.Project, ts []*deploy.Image, o *k8s.Object, c *k8s.Co
 	return et
 }
 
-func unitEnv(p *facts.Project, u *systemd.Unit) *envTarget {
-	if u.Type != "service" || len(u.ExecStart) == 0 || u.Partial {
+func unitEnv(p *facts.Project, dt *deploy.Target) *envTarget {
+	u := dt.Unit
+	if u.Partial {
 		return nil
 	}
-	cmd := u.ExecStart[0]
-	prog := deploy.ByName(p.Go, path.Base(cmd.Path))
+	prog := deploy.ByName(p.Go, path.Base(dt.Command.Path))
 	if prog == nil {
 		return nil
 	}
-	et := &envTarget{Name: "unit " + u.Name, Pos: cmd.Pos, Program: prog}
+	et := &envTarget{t: dt, Program: prog}
 	for _, v := range u.Environment {
 		et.set(v.Name, v.Pos, "Environment=")
 	}
