@@ -8,6 +8,7 @@ import (
 
 	"github.com/shipshape-dev/shipshape/internal/compose"
 	"github.com/shipshape-dev/shipshape/internal/dockerfile"
+	"github.com/shipshape-dev/shipshape/internal/dotenv"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
@@ -302,6 +303,19 @@ func dockerfileAt(p *facts.Project, rel string) *dockerfile.File {
 	return nil
 }
 
+// EnvFileAt returns the env file of the tree at rel, or nil.
+func EnvFileAt(p *facts.Project, rel string) *dotenv.File {
+	if rel == "" {
+		return nil
+	}
+	for _, f := range p.EnvFiles {
+		if f.Path == rel {
+			return f
+		}
+	}
+	return nil
+}
+
 // ForService is a compose service: its build's image (when built here), with the service's
 // environment and command overrides.
 func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
@@ -399,10 +413,7 @@ func (t *Target) envFile(p *facts.Project, ef *compose.EnvFile) {
 		t.envOpen = "env_file " + ef.Path.Value
 		return
 	}
-	for _, f := range p.EnvFiles {
-		if f.Path != ef.Resolved {
-			continue
-		}
+	if f := EnvFileAt(p, ef.Resolved); f != nil {
 		for _, v := range f.Vars {
 			t.setEnv(v.Name, Value{Value: v.Value, Known: !v.Inherited && len(v.Unresolved) == 0, Pos: v.Pos, Where: "env_file " + f.Path})
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/shipshape-dev/shipshape/internal/compose"
 	"github.com/shipshape-dev/shipshape/internal/deploy"
-	"github.com/shipshape-dev/shipshape/internal/dotenv"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
@@ -160,7 +159,7 @@ func sameDir(a, b string) bool { return path.Dir(a) == path.Dir(b) }
 // tree (git-ignored, created on the host) may set anything.
 func (et *envTarget) composeVars(p *facts.Project, s *compose.Service) {
 	for _, ef := range s.EnvFiles {
-		f := envFileAt(p, ef.Resolved)
+		f := deploy.EnvFileAt(p, ef.Resolved)
 		if f == nil {
 			et.open = "env_file " + ef.Path.Value
 			continue
@@ -262,17 +261,4 @@ func unitEnv(p *facts.Project, dt *deploy.Target) *envTarget {
 		et.open = "PassEnvironment="
 	}
 	return et
-}
-
-// envFileAt returns the env file of the tree at rel, or nil.
-func envFileAt(p *facts.Project, rel string) *dotenv.File {
-	if rel == "" {
-		return nil
-	}
-	for _, f := range p.EnvFiles {
-		if f.Path == rel {
-			return f
-		}
-	}
-	return nil
 }
