@@ -47,6 +47,8 @@ func Executable(im *dockerfile.Image) (string, source.Pos) {
 // program is the Go program whose binary the image runs: the binary at the entrypoint's path,
 // by the program its build was traced to (see ProgramOfBinary) or else by the package path and
 // the binary's name; or, when no binary of the image is at that path, a program of that name.
+// Unlike Main, it does not look through an entrypoint script to the image's only binary: the
+// targets read arguments and environment, and a script may change both.
 func (t *Image) program(g *gocode.Facts) *gocode.Program {
 	if g == nil {
 		return nil
@@ -69,8 +71,9 @@ func (t *Image) program(g *gocode.Facts) *gocode.Program {
 	return ByName(g, path.Base(exe))
 }
 
-// programOfBuild finds the program a go build in a builder stage compiles, by the package path
-// relative to the build context, then by the binary's name.
+// programOfBuild guesses the program a go build in a builder stage compiles when
+// ProgramOfBinary cannot trace it: by the package path relative to the build context, then by
+// the binary's name.
 func programOfBuild(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) *gocode.Program {
 	if b.Build == nil {
 		return nil
