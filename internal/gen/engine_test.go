@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,15 +33,18 @@ import (
 //     machine's architecture with the settings the Dockerfile's build stage uses
 //     (CGO_ENABLED=0, -trimpath, -ldflags "-s -w"), with a host snapshot that says the target
 //     has zoneinfo, as distroless static does, so that nothing links time/tzdata in.
-//  2. The final stage is kept line by line except: the `# syntax` line is dropped (the classic
-//     builder needs no frontend image); `FROM <base>` becomes `FROM scratch` followed by COPYs
-//     of what distroless static provides: /etc/passwd and /etc/group with nonroot 65532, the
-//     host's CA bundle at /etc/ssl/certs/ca-certificates.crt, the host's /usr/share/zoneinfo
-//     when the program loads zones, and an empty /tmp; `COPY --from=build /out/NAME DST`
-//     becomes a COPY of the host-built binary from the context; `COPY --from=build
-//     --chown=U:G /out/rwDIR DIR` becomes the same COPY --chown of an empty directory.
-//  3. The context holds the project (the runtime files the stage copies), the binary and those
-//     base files; docker build runs with DOCKER_BUILDKIT=0.
+//  2. The base image is replaced by a local image built FROM scratch with go-containerregistry
+//     (testimage.Load) holding what distroless provides: /etc/passwd and /etc/group with
+//     nonroot 65532, the host's CA bundle at /etc/ssl/certs/ca-certificates.crt, the host's
+//     /usr/share/zoneinfo when the program loads zones, an empty /tmp (1777), and for the
+//     glibc (distroless cc) case the host's libc6 files (testimage.GlibcRoot), the same glibc
+//     the host build linked against.
+//  3. The final stage is kept line by line except: the `# syntax` line is dropped (the classic
+//     builder needs no frontend image); `FROM <base>` names the local image;
+//     `COPY --from=build /out/NAME DST` becomes a COPY of the host-built binary from the
+//     context; `COPY --from=build --chown=U:G /out/rwDIR DIR` becomes the same COPY --chown of
+//     an empty directory. The context holds the project (the runtime files the stage copies)
+//     and the binary; docker build runs with DOCKER_BUILDKIT=0.
 //  4. docker run publishes the port on 127.0.0.1 (an ephemeral host port) with the required
 //     environment set, and the test GETs the health route with bounded retries.
 //
@@ -51,12 +55,16 @@ func TestGeneratedImageAnswers(t *testing.T) {
 	}
 	testimage.Engine(t)
 	cases := []struct {
-		name, dir string
-		env       []string
+		name, dir, libc string
+		env             []string
 	}{
-		{"clean-api", repoRoot + "/examples/clean-api", nil},
-		{"writer", "testdata/src/writer", []string{"API_TOKEN=test"}},
-		{"lowport", "testdata/src/lowport", nil},
+		{"clean-api", repoRoot + "/examples/clean-api", "", nil},
+		{"writer", "testdata/src/writer", "", []string{"API_TOKEN=test"}},
+		{"lowport", "testdata/src/lowport", "", nil},
+		// cgo (go-sqlite3) on glibc: the host build links the host's glibc dynamically, and the
+		// stand-in for distroless cc carries the host's libc6. The SQLite file lives in the
+		// /tmp the base provides.
+		{"orders-api-glibc", repoRoot + "/examples/orders-api", "glibc", []string{"DATABASE_URL=file:/tmp/orders.db"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -66,24 +74,37 @@ func TestGeneratedImageAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !plan.Static() || plan.MainPort() == 0 {
-				t.Fatalf("the case must be a static server: static %v port %d", plan.Static(), plan.MainPort())
+			if c.libc != "" {
+				plan.Libc = c.libc
+			}
+			if plan.MainPort() == 0 || plan.Static() != (c.libc == "") {
+				t.Fatalf("static %v port %d: the case does not test what it says", plan.Static(), plan.MainPort())
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			snap := &host.Snapshot{Arch: runtime.GOARCH}
 			snap.Libc.Family, snap.Libc.Version = "none", host.Unknown
 			snap.Zoneinfo.Dirs = []string{"/usr/share/zoneinfo"}
+			var choose build.Options
+			base := distrolessStandIn(t, plan)
+			if c.libc == "glibc" {
+				snap.Libc.Family = "glibc"
+				// Link dynamically, as the generated build stage does on Debian.
+				choose = build.Options{LookPath: noMusl, Stat: noLibcA}
+				base = append(base, testimage.RootOrSkip(t, "glibc", testimage.GlibcRoot)...)
+			}
 			dist := t.TempDir()
-			res, err := build.Run(ctx, p, build.RunOptions{Host: snap, Dist: dist, Version: "v0.0.0-test"})
+			res, err := build.Run(ctx, p, build.RunOptions{Host: snap, Dist: dist, Version: "v0.0.0-test", Choose: choose})
 			if err != nil {
 				t.Fatalf("host build: %v", err)
 			}
+			baseRef := testimage.Tag("gen-base-" + c.name)
+			testimage.Load(t, baseRef, testimage.Spec{Layers: [][]testimage.File{base}})
 			context := filepath.Join(t.TempDir(), "ctx")
 			if err := os.CopyFS(context, os.DirFS(project)); err != nil {
 				t.Fatal(err)
 			}
-			dockerfile := hostStage(t, plan, context, res.Artifacts[0].Path)
+			dockerfile := hostStage(t, plan, context, baseRef, res.Artifacts[0].Path)
 			if err := os.WriteFile(filepath.Join(context, "Dockerfile.test"), dockerfile, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -126,6 +147,60 @@ func TestGeneratedImageAnswers(t *testing.T) {
 	}
 }
 
+func noMusl(name string) (string, error) {
+	if name == "musl-gcc" {
+		return "", exec.ErrNotFound
+	}
+	return exec.LookPath(name)
+}
+
+func noLibcA(name string) (os.FileInfo, error) {
+	if strings.HasSuffix(name, "libc.a") {
+		return nil, os.ErrNotExist
+	}
+	return os.Stat(name)
+}
+
+// distrolessStandIn are the files of distroless that a program may need: users, the CA
+// bundle, /tmp and, when the program loads zones, zoneinfo.
+func distrolessStandIn(t *testing.T, plan *gen.Plan) []testimage.File {
+	t.Helper()
+	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
+	if err != nil {
+		t.Skipf("skipping: the host has no CA bundle to stand in for the base image's: %v", err)
+	}
+	files := []testimage.File{
+		{Path: "etc", Dir: true}, {Path: "etc/ssl", Dir: true}, {Path: "etc/ssl/certs", Dir: true},
+		testimage.Text("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"),
+		testimage.Text("etc/group", "root:x:0:\nnonroot:x:65532:\n"),
+		{Path: "etc/ssl/certs/ca-certificates.crt", Body: ca},
+		{Path: "tmp", Dir: true, Mode: 0o777 | fs.ModeSticky},
+	}
+	if plan.Zoneinfo {
+		err := filepath.WalkDir("/usr/share/zoneinfo", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch {
+			case d.IsDir():
+				files = append(files, testimage.File{Path: p, Dir: true})
+			case d.Type().IsRegular():
+				b, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				files = append(files, testimage.File{Path: p, Body: b})
+			}
+			return nil
+		})
+		if err != nil {
+			t.Skipf("skipping: the host's zoneinfo cannot stand in for the base image's: %v", err)
+		}
+		files = append([]testimage.File{{Path: "usr", Dir: true}, {Path: "usr/share", Dir: true}}, files...)
+	}
+	return files
+}
+
 var (
 	fromLine      = regexp.MustCompile(`^FROM\s+`)
 	copyBinLine   = regexp.MustCompile(`^COPY --from=build /out/(\S+) (\S+)$`)
@@ -134,33 +209,13 @@ var (
 
 // hostStage rewrites the generated Dockerfile's final stage as the test's comment says, and
 // puts the files it copies into the context.
-func hostStage(t *testing.T, plan *gen.Plan, context, bin string) []byte {
+func hostStage(t *testing.T, plan *gen.Plan, context, baseRef, bin string) []byte {
 	t.Helper()
 	df := string(plan.Dockerfile())
 	i := strings.LastIndex(df, "\nFROM ")
 	if i < 0 {
 		t.Fatalf("no final stage in\n%s", df)
 	}
-	write := func(rel string, data []byte, mode os.FileMode) {
-		full := filepath.Join(context, "_base", filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, mode); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("etc/passwd", []byte("root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"), 0o644)
-	write("etc/group", []byte("root:x:0:\nnonroot:x:65532:\n"), 0o644)
-	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
-	if err != nil {
-		t.Skipf("skipping: the host has no CA bundle to stand in for the base image's: %v", err)
-	}
-	write("etc/ssl/certs/ca-certificates.crt", ca, 0o644)
-	if err := os.MkdirAll(filepath.Join(context, "_base", "tmp"), 0o1777); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(filepath.Join(context, "_base", "tmp"), 0o1777)
 	b, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)
@@ -172,13 +227,7 @@ func hostStage(t *testing.T, plan *gen.Plan, context, bin string) []byte {
 	for _, line := range strings.Split(df[i+1:], "\n") {
 		switch {
 		case fromLine.MatchString(line):
-			out = append(out, "FROM scratch", "COPY _base/ /")
-			if plan.Zoneinfo {
-				if err := os.CopyFS(filepath.Join(context, "_zoneinfo"), os.DirFS("/usr/share/zoneinfo")); err != nil {
-					t.Skipf("skipping: the host's zoneinfo cannot stand in for the base image's: %v", err)
-				}
-				out = append(out, "COPY _zoneinfo/ /usr/share/zoneinfo/")
-			}
+			out = append(out, "FROM "+baseRef)
 		case copyBinLine.MatchString(line):
 			m := copyBinLine.FindStringSubmatch(line)
 			out = append(out, "COPY _bin "+m[2])
@@ -193,13 +242,13 @@ func hostStage(t *testing.T, plan *gen.Plan, context, bin string) []byte {
 			out = append(out, "COPY "+m[1]+" "+empty+" "+m[3])
 		case strings.Contains(line, "--from="):
 			t.Fatalf("a COPY --from the test does not know how to replace: %s", line)
+		case strings.HasPrefix(line, "RUN "):
+			t.Fatalf("a RUN in the final stage needs a shell the stand-in base lacks: %s", line)
 		default:
 			out = append(out, line)
 		}
 	}
-	// The context's .dockerignore is the generated one; the test's files must not be ignored.
-	ig := plan.DockerIgnore()
-	os.WriteFile(filepath.Join(context, ".dockerignore"), ig, 0o644)
+	os.WriteFile(filepath.Join(context, ".dockerignore"), plan.DockerIgnore(), 0o644)
 	return []byte(strings.Join(out, "\n"))
 }
 
