@@ -374,3 +374,25 @@ func TestDiff(t *testing.T) {
 		t.Errorf("from empty: %q", got)
 	}
 }
+
+// TestObjectNames: binary names that are not DNS-1123 labels become valid object, service and
+// image names.
+func TestObjectNames(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/My_Svc\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nimport \"net/http\"\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n"), 0o644)
+	plan, err := gen.NewPlan(load(t, dir), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k8s := string(plan.Kubernetes())
+	if !strings.Contains(k8s, "\n  name: my-svc\n") || !strings.Contains(k8s, "image: my-svc:latest") || strings.Contains(k8s, ": My_Svc") {
+		t.Errorf("manifests:\n%s", k8s)
+	}
+	if c := string(plan.Compose("compose.yaml")); !strings.Contains(c, "\n  my-svc:\n") {
+		t.Errorf("compose:\n%s", c)
+	}
+	if !strings.Contains(string(plan.Dockerfile()), "/usr/local/bin/My_Svc") {
+		t.Error("the binary keeps its own name in the image")
+	}
+}
