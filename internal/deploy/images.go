@@ -240,18 +240,40 @@ func (t *Image) HasBinary(exe string) bool {
 	return false
 }
 
-// BinaryAt is the image's binary of a known program at path exe (or called exe); nil when none
-// is or t is nil.
-func (t *Image) BinaryAt(exe string) *Bin {
-	if t == nil {
+// ProgramAt is the program a command that replaces the image's runs when its first word is exe:
+// the image's Go binary at that path (a relative one against the working directory), by the
+// program its build was traced to or else guessed from its package path; else the image's binary
+// of a known program called exe; else the only deployed program called like exe's file name. t may
+// be nil (an image not built here).
+func (t *Image) ProgramAt(g *gocode.Facts, exe string) *gocode.Program {
+	if g == nil || exe == "" || strings.Contains(exe, "$") {
 		return nil
 	}
-	for _, b := range t.Binaries {
-		if b.Program != nil && (b.Path == exe || path.Base(b.Path) == exe) {
-			return b
+	if t != nil {
+		abs := exe
+		if !path.IsAbs(abs) && strings.Contains(abs, "/") {
+			if wd, _ := t.Image.WorkingDir(); wd != "" {
+				abs = path.Join(wd, abs)
+			}
+		}
+		for _, b := range t.Binaries {
+			if b.Path != abs {
+				continue
+			}
+			if b.Program != nil {
+				return b.Program
+			}
+			if prog := programOfBuild(g, t.File, b.Binary); prog != nil {
+				return prog
+			}
+		}
+		for _, b := range t.Binaries {
+			if b.Program != nil && (b.Path == exe || path.Base(b.Path) == exe) {
+				return b.Program
+			}
 		}
 	}
-	return nil
+	return ByName(g, path.Base(exe))
 }
 
 // ImageByRef finds the image a reference names: the only final image whose executable, or the

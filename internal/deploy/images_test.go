@@ -86,3 +86,42 @@ func TestOncePerProject(t *testing.T) {
 		t.Fatalf("another project must get its own targets, got %v", ts)
 	}
 }
+
+// A command override names the image's binary by path (relative to WORKDIR), by its file name,
+// or names a program of the tree that is not in the image.
+func TestProgramAt(t *testing.T) {
+	p := load(t, map[string]string{
+		"go.mod":             "module example.com/shop\n\ngo 1.22\n",
+		"cmd/api/main.go":    mainGo,
+		"cmd/worker/main.go": mainGo,
+		"Dockerfile": "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/server ./cmd/api\n\n" +
+			"FROM alpine:3.20\nWORKDIR /app\nCOPY --from=build /out/server /app/bin/server\nENTRYPOINT [\"/app/bin/server\"]\n",
+	})
+	ims := Images(p)
+	if len(ims) != 1 {
+		t.Fatalf("want one image, got %d", len(ims))
+	}
+	im := ims[0]
+	for _, c := range []struct {
+		im   *Image
+		exe  string
+		want string
+	}{
+		{im, "/app/bin/server", "cmd/api"},
+		{im, "bin/server", "cmd/api"},
+		{im, "server", "cmd/api"},
+		{im, "worker", "cmd/worker"},
+		{im, "/usr/local/bin/$APP", ""},
+		{im, "sh", ""},
+		{nil, "worker", "cmd/worker"},
+		{nil, "server", ""},
+	} {
+		got := ""
+		if prog := c.im.ProgramAt(p.Go, c.exe); prog != nil {
+			got = prog.Dir
+		}
+		if got != c.want {
+			t.Errorf("ProgramAt(%q) with image %v = %q, want %q", c.exe, c.im != nil, got, c.want)
+		}
+	}
+}

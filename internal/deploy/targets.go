@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"fmt"
-	"path"
 	"strings"
 	"sync"
 
@@ -379,33 +378,9 @@ func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 	return t
 }
 
-// programAt is the program an override of the image's command runs: the image's Go binary at
-// that path (relative paths against the working directory), else a program of that name.
+// programAt is the program an override of the image's command runs (see Image.ProgramAt).
 func (set *Set) programAt(t *Target, exe string) *gocode.Program {
-	g := set.p.Go
-	if g == nil || exe == "" || strings.Contains(exe, "$") {
-		return nil
-	}
-	if im := set.byModel[t.Image]; im != nil {
-		abs := exe
-		if !path.IsAbs(abs) && strings.Contains(abs, "/") {
-			if wd, _ := im.Image.WorkingDir(); wd != "" {
-				abs = path.Join(wd, abs)
-			}
-		}
-		for _, b := range im.Binaries {
-			if b.Path != abs {
-				continue
-			}
-			if b.Program != nil {
-				return b.Program
-			}
-			if prog := programOfBuild(g, im.File, b.Binary); prog != nil {
-				return prog
-			}
-		}
-	}
-	return ByName(g, path.Base(exe))
+	return set.byModel[t.Image].ProgramAt(set.p.Go, exe)
 }
 
 func (t *Target) envFile(p *facts.Project, ef *compose.EnvFile) {

@@ -125,11 +125,7 @@ func composeEnv(p *facts.Project, ts []*deploy.Image, dt *deploy.Target) *envTar
 		}
 		et.Program = nil
 		if len(c.Words) > 0 {
-			if b := t.BinaryAt(c.Words[0]); b != nil {
-				et.Program = b.Program
-			} else {
-				et.Program = deploy.ByName(p.Go, path.Base(c.Words[0]))
-			}
+			et.Program = t.ProgramAt(p.Go, c.Words[0])
 		}
 		t = nil // the image's entrypoint script does not run
 	}
@@ -194,11 +190,7 @@ func containerEnv(p *facts.Project, ts []*deploy.Image, dt *deploy.Target) *envT
 		}
 		et.Program = nil
 		if w := first[0].Value; !first[0].Templated() && !strings.Contains(w, "$(") {
-			if b := t.BinaryAt(w); b != nil {
-				et.Program = b.Program
-			} else {
-				et.Program = deploy.ByName(p.Go, path.Base(w))
-			}
+			et.Program = t.ProgramAt(p.Go, w)
 		}
 		t = nil
 	}
