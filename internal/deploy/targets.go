@@ -292,16 +292,6 @@ func imageArgs(im *dockerfile.Image) ([]string, source.Pos, bool) {
 	return args, pos, true
 }
 
-// dockerfileAt returns the parsed Dockerfile at a tree path.
-func dockerfileAt(p *facts.Project, rel string) *dockerfile.File {
-	for _, f := range p.Dockerfiles {
-		if f.Path == rel {
-			return f
-		}
-	}
-	return nil
-}
-
 // EnvFileAt returns the env file of the tree at rel, or nil.
 func EnvFileAt(p *facts.Project, rel string) *dotenv.File {
 	if rel == "" {
@@ -320,12 +310,8 @@ func EnvFileAt(p *facts.Project, rel string) *dotenv.File {
 func (set *Set) ForService(cf *compose.File, s *compose.Service) *Target {
 	p := set.p
 	t := &Target{Kind: KindCompose, Name: fmt.Sprintf("compose service %q", s.Name), Pos: s.Pos, Service: s}
-	if s.Build != nil && s.Build.DockerfilePath != "" && !s.Build.Inline.Set() {
-		if f := dockerfileAt(p, s.Build.DockerfilePath); f != nil && f.ParseError == nil {
-			if st := f.Target(s.Build.Target.Value); st != nil {
-				t.File, t.Image = f, set.model(f, st)
-			}
-		}
+	if im := ImageOfBuild(set.list, s); im != nil {
+		t.File, t.Image = im.File, im.Image
 	}
 	if t.Image == nil && s.Image.Set() && !s.Image.Templated() {
 		t.File, t.Image = set.ImageByName(s.Image.Value)
