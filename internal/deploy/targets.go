@@ -183,17 +183,6 @@ func NewSet(p *facts.Project) *Set {
 	return set
 }
 
-// model is the image of a stage: one of Images, or (for a stage Images does not list) modelled
-// here.
-func (set *Set) model(f *dockerfile.File, st *dockerfile.Stage) *dockerfile.Image {
-	im, ok := set.images[st]
-	if !ok {
-		im = newImage(set.p.Go, f, st)
-		set.images[st], set.byModel[im.Image] = im, im
-	}
-	return im.Image
-}
-
 // programOfImage is the program an image runs, once per image.
 func (set *Set) programOfImage(im *dockerfile.Image) *gocode.Program {
 	prog, ok := set.progs[im]
@@ -237,10 +226,11 @@ func (set *Set) All() []*Target {
 // ForDockerfile is `docker run` of the image a Dockerfile builds (its last stage); nil when the
 // file does not parse or the image has neither ENTRYPOINT nor CMD of its own.
 func (set *Set) ForDockerfile(f *dockerfile.File) *Target {
-	if f.ParseError != nil || f.Final() == nil {
+	built := set.images[f.Final()]
+	if f.ParseError != nil || built == nil {
 		return nil
 	}
-	im := set.model(f, f.Final())
+	im := built.Image
 	if im.Entrypoint == nil && im.Cmd == nil {
 		return nil
 	}
