@@ -9,37 +9,35 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
-// Runners lists the targets that run the image t of ims: the compose services that build its
-// Dockerfile (and stage), or whose image reference names it (see ImageByRef); the containers of
-// Kubernetes workloads (not templates) whose image reference names it.
+// Runners lists the targets that run the image t of ims (see ImageOf), leaving out the
+// containers of Kubernetes templates.
 func Runners(p *facts.Project, ims []*Image, t *Image) []*Target {
-	ts := targetsOf(p)
 	var out []*Target
-	for _, cf := range p.Compose {
-		for _, s := range cf.Services {
-			match := false
-			if b := s.Build; b != nil {
-				match = b.DockerfilePath == t.File.Path && !b.Inline.Set() && t.File.Target(b.Target.Value) == t.Stage
-			} else if s.Image.Set() {
-				match = ImageByRef(ims, s.Image.Value) == t
-			}
-			if match {
-				out = append(out, ts.byService[s])
-			}
-		}
-	}
-	for _, o := range p.Kubernetes {
-		if o.Workload == nil || o.Template {
-			continue
-		}
-		for _, c := range o.Workload.Containers {
-			if c.Image.Templated() || ImageByRef(ims, c.Image.Value) != t {
-				continue
-			}
-			out = append(out, ts.byContainer[c])
+	for _, r := range All(p) {
+		if (r.Service != nil || r.Container != nil && !r.Object.Template) && ImageOf(ims, r) == t {
+			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// ImageOf is the image of ims that a compose service or a Kubernetes container runs: the one its
+// compose build selects, or, without a build, the one its image reference names (ImageByRef).
+// Nil for other targets and when no image of ims matches.
+//
+// It can differ from Target.Image, which also takes a reference for a program's module and
+// does not look through entrypoint scripts (see Image.Main): the image rules ask which image a
+// deployment starts, the target model what runs with which arguments.
+func ImageOf(ims []*Image, t *Target) *Image {
+	switch {
+	case t.Service != nil && t.Service.Build != nil:
+		return ImageOfBuild(ims, t.Service)
+	case t.Service != nil && t.Service.Image.Set():
+		return ImageByRef(ims, t.Service.Image.Value)
+	case t.Container != nil && !t.Container.Image.Templated():
+		return ImageByRef(ims, t.Container.Image.Value)
+	}
+	return nil
 }
 
 // Overrides says the target replaces the image's command (compose command or entrypoint,

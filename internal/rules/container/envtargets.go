@@ -105,10 +105,7 @@ func (et *envTarget) fromImage(p *facts.Project, t *deploy.Image) {
 func composeEnv(p *facts.Project, ts []*deploy.Image, dt *deploy.Target) *envTarget {
 	s := dt.Service
 	et := &envTarget{t: dt}
-	t := deploy.ImageOfBuild(ts, s)
-	if t == nil && s.Build == nil && s.Image.Set() {
-		t = deploy.ImageByRef(ts, s.Image.Value)
-	}
+	t := deploy.ImageOf(ts, dt)
 	switch {
 	case t != nil:
 		if b := t.Main(); b != nil {
@@ -172,9 +169,8 @@ func (et *envTarget) composeVars(p *facts.Project, s *compose.Service) {
 func containerEnv(p *facts.Project, ts []*deploy.Image, dt *deploy.Target) *envTarget {
 	o, c := dt.Object, dt.Container
 	et := &envTarget{t: dt}
-	var t *deploy.Image
+	t := deploy.ImageOf(ts, dt)
 	if !c.Image.Templated() {
-		t = deploy.ImageByRef(ts, c.Image.Value)
 		if t != nil {
 			if b := t.Main(); b != nil {
 				et.Program = b.Program
