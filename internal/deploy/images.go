@@ -17,6 +17,8 @@ import (
 // build.target selects. Rules that compare what the code needs with what an image provides
 // iterate over Images and their Binaries.
 type Image struct {
+	// File is the Dockerfile; Stage the stage that is the image (the final one, or the one a
+	// compose build.target names).
 	File  *dockerfile.File
 	Stage *dockerfile.Stage
 	// Image is dockerfile.Model(File, Stage).
@@ -240,11 +242,11 @@ func (t *Image) HasBinary(exe string) bool {
 	return false
 }
 
-// ProgramAt is the program a command that replaces the image's runs when its first word is exe:
-// the image's Go binary at that path (a relative one against the working directory), by the
-// program its build was traced to or else guessed from its package path; else the image's binary
-// of a known program called exe; else the only deployed program called like exe's file name. t may
-// be nil (an image not built here).
+// ProgramAt is the program a command that replaces the image's runs when its first word is
+// exe: the image's Go binary at that path (a relative one against the working directory), by
+// the program its build was traced to or else guessed from its package path; else the image's
+// binary of a known program called exe; else the only deployed program called like exe's file
+// name. t may be nil (an image not built here).
 func (t *Image) ProgramAt(g *gocode.Facts, exe string) *gocode.Program {
 	if g == nil || exe == "" || strings.Contains(exe, "$") {
 		return nil
