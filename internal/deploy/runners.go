@@ -9,17 +9,9 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
-// Runners lists the targets that run the image t of ims (see ImageOf), leaving out the
-// containers of Kubernetes templates.
-func Runners(p *facts.Project, ims []*Image, t *Image) []*Target {
-	var out []*Target
-	for _, r := range All(p) {
-		if (r.Service != nil || r.Container != nil && !r.Object.Template) && ImageOf(ims, r) == t {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// Runners lists the targets that run the image t of Images(p) (see ImageOf), leaving out the
+// containers of Kubernetes templates. The result is shared: callers must not modify it.
+func Runners(p *facts.Project, t *Image) []*Target { return targetsOf(p).runners[t] }
 
 // ImageOf is the image of ims that a compose service or a Kubernetes container runs: the one its
 // compose build selects, or, without a build, the one its image reference names (ImageByRef).

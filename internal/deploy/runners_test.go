@@ -27,7 +27,7 @@ func TestRunners(t *testing.T) {
 	if got := ImageByRef(ims, "postgres:16"); got != nil {
 		t.Fatalf("postgres is not built here, got %v", got)
 	}
-	rs := Runners(p, ims, ims[0])
+	rs := Runners(p, ims[0])
 	if len(rs) != 2 {
 		t.Fatalf("want the compose service and the container, got %d", len(rs))
 	}

@@ -104,12 +104,12 @@ func (t *Target) setEnv(name string, v Value) {
 // must not modify it.
 func All(p *facts.Project) []*Target { return targetsOf(p).all }
 
-// targets are the targets of one project, and those of its compose services and Kubernetes
-// containers by what they run.
+// targets are the targets of one project, and the images its compose services and Kubernetes
+// containers start.
 type targets struct {
-	all         []*Target
-	byService   map[*compose.Service]*Target
-	byContainer map[*k8s.Container]*Target
+	all []*Target
+	// runners are the targets that start each image (see Runners).
+	runners map[*Image][]*Target
 }
 
 // targetsOf is the targets of p, computed once.
@@ -117,13 +117,13 @@ func targetsOf(p *facts.Project) *targets {
 	lastTargets.Lock()
 	defer lastTargets.Unlock()
 	if lastTargets.project != p {
-		ts := &targets{all: NewSet(p).All(), byService: map[*compose.Service]*Target{}, byContainer: map[*k8s.Container]*Target{}}
+		ts := &targets{all: NewSet(p).All(), runners: map[*Image][]*Target{}}
+		ims := Images(p)
 		for _, t := range ts.all {
-			switch {
-			case t.Service != nil:
-				ts.byService[t.Service] = t
-			case t.Container != nil:
-				ts.byContainer[t.Container] = t
+			if t.Service != nil || t.Container != nil && !t.Object.Template {
+				if im := ImageOf(ims, t); im != nil {
+					ts.runners[im] = append(ts.runners[im], t)
+				}
 			}
 		}
 		lastTargets.project, lastTargets.targets = p, ts

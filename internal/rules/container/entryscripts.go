@@ -52,7 +52,7 @@ func entryFiles(p *facts.Project) []*entryFile {
 		if words, c := deploy.CommandWords(im); c != nil && len(words) > 0 {
 			out = append(out, follow(p, t, entryOf(p, t, words, wd, func(i int) (source.Pos, string) { return deploy.WordPos(im, i) }), wd)...)
 		}
-		for _, r := range deploy.Runners(p, ts, t) {
+		for _, r := range deploy.Runners(p, t) {
 			words, pos, by := r.CommandOverride(im)
 			if len(words) == 0 {
 				continue

@@ -122,7 +122,7 @@ func runFilePermission(p *rule.Pass) error {
 		if b == nil {
 			continue
 		}
-		rs := deploy.Runners(p.Project, ts, t)
+		rs := deploy.Runners(p.Project, t)
 		nonRootImage(p, t, b, rs)
 		for _, r := range rs {
 			if !r.Overrides() {

@@ -88,7 +88,7 @@ func runMissingRuntimeBinary(p *rule.Pass) error {
 		if h := im.Healthcheck; h != nil && !h.None && len(h.Args) > 0 {
 			healthcheck(p, t, h.Pos, "HEALTHCHECK", h.Exec, h.Args)
 		}
-		for _, r := range deploy.Runners(p.Project, ts, t) {
+		for _, r := range deploy.Runners(p.Project, t) {
 			if r.Service != nil && r.Service.Healthcheck != nil && !r.Service.Healthcheck.Disable {
 				test := r.Service.Healthcheck.Test
 				if len(test) >= 2 && (test[0].Value == "CMD" || test[0].Value == "CMD-SHELL") {

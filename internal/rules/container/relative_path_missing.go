@@ -151,7 +151,7 @@ func missingFiles(p *facts.Project) []missing {
 		if im.Workdir != nil && im.Workdir.Unresolved {
 			continue
 		}
-		rs := deploy.Runners(p, ts, t)
+		rs := deploy.Runners(p, t)
 		if !startsInWorkdir(p, t, rs) {
 			continue
 		}

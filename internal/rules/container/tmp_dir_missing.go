@@ -64,7 +64,7 @@ func runTmpDirMissing(p *rule.Pass) error {
 		if b == nil || im.Tmp.State != dockerfile.No || unexpandable(t.Stage) {
 			continue
 		}
-		if tmpProvided(p, ts, t, b) {
+		if tmpProvided(p, t, b) {
 			continue
 		}
 		for _, u := range p.Project.Go.Temp {
@@ -91,11 +91,11 @@ func runTmpDirMissing(p *rule.Pass) error {
 
 // tmpProvided says whether the image or a deployment that runs it sets TMPDIR or mounts /tmp, or
 // the program creates /tmp itself.
-func tmpProvided(p *rule.Pass, ts []*deploy.Image, t *deploy.Image, b *deploy.Bin) bool {
+func tmpProvided(p *rule.Pass, t *deploy.Image, b *deploy.Bin) bool {
 	if _, ok := t.Image.Env["TMPDIR"]; ok {
 		return true
 	}
-	rs := deploy.Runners(p.Project, ts, t)
+	rs := deploy.Runners(p.Project, t)
 	if mounted(t, rs, "/tmp") || createsTmp(p, b) {
 		return true
 	}

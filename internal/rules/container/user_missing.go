@@ -73,7 +73,7 @@ func runUserMissing(p *rule.Pass) error {
 				Related: []rule.Related{{Pos: im.BasePos, Message: "base " + t.Stage.Base.Ref + usersOf(im)}},
 			})
 		}
-		for _, r := range deploy.Runners(p.Project, ts, t) {
+		for _, r := range deploy.Runners(p.Project, t) {
 			if r.Service != nil {
 				composeUser(p, t, r)
 			}
