@@ -205,8 +205,13 @@ func (f *FS) Open(p string) (*io.SectionReader, *Entry, error) {
 			return nil, nil, fmt.Errorf("%s: reading %s again: %w", p, l.name, err)
 		}
 		if seq == e.seq {
-			b := make([]byte, e.Size)
-			if _, err := io.ReadFull(tr, b); err != nil {
+			// Not make([]byte, e.Size): the header's size is the archive's word, the body
+			// may be shorter.
+			b, err := io.ReadAll(io.LimitReader(tr, e.Size))
+			if err == nil && int64(len(b)) < e.Size {
+				err = io.ErrUnexpectedEOF
+			}
+			if err != nil {
 				return nil, nil, fmt.Errorf("%s: reading body from %s: %w", p, l.name, err)
 			}
 			return io.NewSectionReader(bytes.NewReader(b), 0, e.Size), e, nil
