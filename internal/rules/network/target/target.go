@@ -1,7 +1,7 @@
-// Package target forwards to package deploy, which now answers which Go program each deployment
-// target runs and under what conditions. It stays only until the rules outside the network
-// package that still import it (kube, unit, and network's platform.go and privileged_port.go)
-// import deploy themselves; new code imports deploy.
+// Package target forwards to package deploy, which answers which Go program each deployment
+// target runs and under what conditions. It stays only until the Kubernetes and unit rules that
+// still import it (kube/configmap_over_binary.go, kube/mounted_key_missing.go, unit/programs.go,
+// unit/forking_foreground_server.go) import deploy themselves; new code imports deploy.
 package target
 
 import (
@@ -13,27 +13,12 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
 
-// Kinds of target.
-const (
-	Image      = deploy.KindImage
-	Compose    = deploy.KindCompose
-	Kubernetes = deploy.KindKubernetes
-	Systemd    = deploy.KindSystemd
-)
-
 type (
 	// Target is deploy.Target.
 	Target = deploy.Target
 	// Set is deploy.Set.
 	Set = deploy.Set
-	// Value is deploy.Value.
-	Value = deploy.Value
-	// Listen is deploy.Listen.
-	Listen = deploy.Listen
 )
-
-// All is deploy.All.
-func All(p *facts.Project) []*Target { return deploy.All(p) }
 
 // NewSet is deploy.NewSet.
 func NewSet(p *facts.Project) *Set { return deploy.NewSet(p) }
@@ -46,14 +31,8 @@ func ProgramOfUnit(p *facts.Project, cmd *systemd.Command) *gocode.Program {
 	return deploy.ProgramOfUnit(p, cmd)
 }
 
-// ByName is deploy.ByName.
-func ByName(g *gocode.Facts, name string) *gocode.Program { return deploy.ByName(g, name) }
-
 // Deployed is deploy.Deployed.
 func Deployed(g *gocode.Facts) []*gocode.Program { return deploy.Deployed(g) }
-
-// RefName is deploy.RefName.
-func RefName(ref string) string { return deploy.RefName(ref) }
 
 // LinksUnmodeled is deploy.LinksUnmodeled.
 func LinksUnmodeled(g *gocode.Facts, prog *gocode.Program) string {
