@@ -25,8 +25,9 @@ const (
 
 // Target is one place a program is run.
 type Target struct {
+	// Kind is KindImage, KindCompose, KindKubernetes or KindSystemd.
 	Kind string
-	// Name describes the target in messages: `Dockerfile`, `compose service "api"`,
+	// Name describes the target in messages: `the image of Dockerfile`, `compose service "api"`,
 	// `Deployment orders-api, container "api"`, `unit orders-api.service`.
 	Name string
 	Pos  source.Pos
@@ -36,7 +37,8 @@ type Target struct {
 	// unknown or, for units, not applicable).
 	File  *dockerfile.File
 	Image *dockerfile.Image
-	// Exactly one of these is set, after Kind.
+	// What the target is, after Kind: Service for compose; Object and Container for
+	// Kubernetes; Unit and its first ExecStart, Command, for systemd; none for an image.
 	Service   *compose.Service
 	Object    *k8s.Object
 	Container *k8s.Container
