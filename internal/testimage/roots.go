@@ -167,7 +167,9 @@ func installed(pkg string) ([]File, bool) {
 		if p == "" || strings.HasPrefix(p, "/usr/share/") {
 			continue
 		}
-		if st, err := os.Lstat(p); err == nil && !st.IsDir() {
+		// os.Stat, not Lstat: on merged-/usr machines /bin and /lib are symlinks to
+		// directories, which withParents makes plain directories.
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
 			paths = append(paths, p)
 		}
 	}
