@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -598,5 +599,74 @@ func TestToolchain(t *testing.T) {
 				t.Errorf("matters=%v %q, want matters=%v /%s/", got.Matters, got.Message, tc.matters, tc.msg)
 			}
 		})
+	}
+}
+
+// TestNeedsGoBinary builds two static Go programs: one that makes outbound TLS connections and
+// loads a zone by name, one that does neither. Only the first needs B's CA bundle and zoneinfo.
+func TestNeedsGoBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no go build")
+	}
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod": "module example.com/svc\n\ngo 1.22\n",
+		"tls/main.go": `package main
+
+import (
+	"net/http"
+	"time"
+)
+
+func main() {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err)
+	}
+	_, _ = http.Get("https://example.com/" + loc.String())
+}
+`,
+		"plain/main.go": "package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hi\\n\") }\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build := func(pkg string) string {
+		out := filepath.Join(dir, pkg+".bin")
+		cmd := exec.Command("go", "build", "-o", out, "./"+pkg)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+		}
+		return out
+	}
+	a, b := base(), base()
+	b.CA = host.CA{Dirs: []host.CADir{}}
+	b.Zoneinfo.Dirs = []string{}
+	b.Loaders = []string{}
+	for pkg, want := range map[string][]string{
+		"tls":   {"SS2004 ca.file", "SS2005 zoneinfo.dirs"},
+		"plain": nil,
+	} {
+		n, err := FromBinary(build(pkg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Interp != "" || n.Arch == "" {
+			t.Errorf("%s: interp %q arch %q, want a static binary", pkg, n.Interp, n.Arch)
+		}
+		var got []string
+		for _, d := range Compare(a, b, n).Matters() {
+			got = append(got, d.ID+" "+d.Field)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (TLS %v, zones %v): matters (-want +got):\n%s", pkg, n.TLS, n.Zones, d)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package hostdiff
 
 import (
-	"debug/elf"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/binary"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/host"
 )
@@ -110,49 +110,30 @@ func FromProject(p *facts.Project) (*Needs, error) {
 	return n, nil
 }
 
-// FromBinary reads the needs of an ELF executable: its architecture, its loader and the
-// newest glibc symbol version it imports. It reads the ELF headers with debug/elf directly
-// (internal/binary, which answers the same and more, was not yet committed when this was
-// written).
-func FromBinary(path string) (n *Needs, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			n, err = nil, fmt.Errorf("%s: corrupt ELF: %v", path, p)
-		}
-	}()
-	f, err := elf.Open(path)
+// FromBinary reads the needs of an executable with internal/binary: its architecture, its
+// loader, the newest glibc symbol version it imports and, for a Go binary whose function
+// names could be read, whether it makes outbound TLS connections and loads time zones by
+// name without time/tzdata.
+func FromBinary(path string) (*Needs, error) {
+	f, err := binary.ReadFile(path)
 	if err != nil {
-		var fe *elf.FormatError
-		if errors.As(err, &fe) {
-			return nil, fmt.Errorf("%s: not an ELF executable: %v", path, err)
-		}
 		return nil, err
 	}
-	defer f.Close()
-	n = &Needs{What: path, Binary: true, Arch: elfArch(f), TLS: Maybe, Zones: Maybe}
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			b := make([]byte, p.Filesz)
-			if _, err := p.ReadAt(b, 0); err != nil {
-				return nil, fmt.Errorf("%s: reading PT_INTERP: %v", path, err)
-			}
-			n.Interp = strings.TrimRight(string(b), "\x00")
+	if f.Format != binary.ELF {
+		return nil, fmt.Errorf("%s: not an ELF executable (%s)", path, f.Format)
+	}
+	n := &Needs{What: path, Binary: true, Arch: f.Arch, Interp: f.Interp,
+		GlibcFloor: f.GlibcFloor, GlibcSymbol: f.GlibcFloorSymbol, TLS: Maybe, Zones: Maybe}
+	if f.Static {
+		n.Interp = ""
+	}
+	if g := f.Go; g != nil && g.FuncNamesRead {
+		n.TLS, n.Zones = No, No
+		if g.TLSClient {
+			n.TLS = Yes
 		}
-	}
-	if n.Interp == "" {
-		return n, nil
-	}
-	syms, err := f.ImportedSymbols()
-	if err != nil && !errors.Is(err, elf.ErrNoSymbols) {
-		return nil, fmt.Errorf("%s: reading imported symbols: %v", path, err)
-	}
-	for _, s := range syms {
-		v, ok := strings.CutPrefix(s.Version, "GLIBC_")
-		if !ok || !numeric(v) {
-			continue
-		}
-		if host.CompareVersions(v, n.GlibcFloor) > 0 {
-			n.GlibcFloor, n.GlibcSymbol = v, s.Name
+		if g.LoadsLocation && !g.TZData {
+			n.Zones = Yes
 		}
 	}
 	return n, nil
@@ -167,33 +148,6 @@ func numeric(v string) bool {
 	return v != ""
 }
 
-func elfArch(f *elf.File) string {
-	switch f.Machine {
-	case elf.EM_X86_64:
-		return "amd64"
-	case elf.EM_AARCH64:
-		return "arm64"
-	case elf.EM_386:
-		return "386"
-	case elf.EM_ARM:
-		return "arm"
-	case elf.EM_PPC64:
-		if f.ByteOrder.String() == "LittleEndian" {
-			return "ppc64le"
-		}
-		return "ppc64"
-	case elf.EM_S390:
-		return "s390x"
-	case elf.EM_RISCV:
-		return "riscv64"
-	case elf.EM_LOONGARCH:
-		return "loong64"
-	case elf.EM_MIPS:
-		return "mips"
-	}
-	return fmt.Sprintf("machine(%d)", f.Machine)
-}
-
 // Merge combines the needs of a binary and a project.
 func Merge(bin, proj *Needs) *Needs {
 	switch {
@@ -205,6 +159,13 @@ func Merge(bin, proj *Needs) *Needs {
 	n := *proj
 	n.What = bin.What
 	n.Binary, n.Arch, n.Interp, n.GlibcFloor, n.GlibcSymbol = true, bin.Arch, bin.Interp, bin.GlibcFloor, bin.GlibcSymbol
+	// What the built binary links is surer than what the source seems to use.
+	if bin.TLS != Maybe {
+		n.TLS = bin.TLS
+	}
+	if bin.Zones != Maybe {
+		n.Zones = bin.Zones
+	}
 	return &n
 }
 
