@@ -157,9 +157,43 @@ func (c *imageCheck) checkCommand(argv []string, role string) {
 		}
 		return
 	}
-	if b, ok := c.execCheck(argv[0], role, 0); ok && b != nil && b.Format == binary.ELF {
-		c.service, c.servicePath = b, b.Path
+	b, ok := c.execCheck(argv[0], role, 0)
+	if !ok || b == nil {
+		return
 	}
+	if b.Format == binary.ELF {
+		c.service, c.servicePath = b, b.Path
+		return
+	}
+	// An entrypoint script that ends with exec "$@" runs the image's Cmd: check it too.
+	cmd := c.img.Config.Config.Cmd
+	if b.Format == binary.Script && len(c.img.Config.Config.Entrypoint) > 0 && len(cmd) > 0 && c.runsArgs(b.Path) {
+		if cb, ok := c.execCheck(cmd[0], fmt.Sprintf("the Cmd (run by %s through \"$@\")", b.Path), 0); ok && cb != nil && cb.Format == binary.ELF {
+			c.service, c.servicePath = cb, cb.Path
+		}
+	}
+}
+
+// maxScript bounds the entrypoint script read to see whether it runs its arguments.
+const maxScript = 1 << 20
+
+// runsArgs says whether a script executes its arguments: exec "$@" (or "$@" alone as a
+// command), as docker-entrypoint.sh scripts end.
+func (c *imageCheck) runsArgs(script string) bool {
+	body, err := c.fs.ReadFile(script, maxScript)
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		f := strings.Fields(strings.TrimSpace(line))
+		if len(f) > 0 && f[0] == "exec" {
+			f = f[1:]
+		}
+		if len(f) > 0 && (f[0] == `"$@"` || f[0] == "$@") {
+			return true
+		}
+	}
+	return false
 }
 
 // lookPath finds a program as the runtime does: a name with a slash is a path (relative to
