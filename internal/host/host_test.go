@@ -585,30 +585,39 @@ func TestLibcNixOS(t *testing.T) {
 	}
 }
 
-// TestMuslFromThisMachine reads a real musl loader, at / or under $SHIPSHAPE_TEST_MUSL_ROOT
-// (for instance dpkg -x of Debian's musl package), and checks the version against what the
-// loader itself prints when run alone.
+// TestMuslFromThisMachine reads a real musl loader, in /lib or under
+// $SHIPSHAPE_TEST_MUSL_ROOT (for instance dpkg -x of Debian's musl package), and checks the
+// version against what the loader itself prints when run alone.
 func TestMuslFromThisMachine(t *testing.T) {
-	var root string
+	var loaders []string
 	for _, r := range []string{"/", os.Getenv("SHIPSHAPE_TEST_MUSL_ROOT")} {
-		if m, _ := filepath.Glob(filepath.Join(r, "lib/ld-musl-*.so.1")); r != "" && len(m) > 0 {
-			root = r
-			break
+		if r != "" {
+			m, _ := filepath.Glob(filepath.Join(r, "lib/ld-musl-*.so.1"))
+			loaders = append(loaders, m...)
 		}
 	}
-	if root == "" {
+	if len(loaders) == 0 {
 		t.Skip("no musl loader in /lib, and SHIPSHAPE_TEST_MUSL_ROOT is not set (install Debian's musl package, or dpkg -x it and point the variable at it)")
 	}
-	s := Collect(Options{FS: os.DirFS(root), Sys: debianSys(), Env: []string{}})
-	if s.Libc.Family != "musl" {
-		t.Fatalf("libc %+v under %s", s.Libc, root)
-	}
-	out, _ := exec.Command(filepath.Join(root, s.Libc.Path)).CombinedOutput() // exits 1 after printing its banner
-	m := regexp.MustCompile(`(?m)^Version (\S+)$`).FindSubmatch(out)
-	if m == nil {
-		t.Skipf("the loader printed no version (another architecture?): %q", out)
-	}
-	if s.Libc.Version != string(m[1]) {
-		t.Errorf("musl version %q, the loader says %q", s.Libc.Version, m[1])
+	for _, l := range loaders {
+		b, err := os.ReadFile(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := exec.Command(l).CombinedOutput() // exits 1 after printing its banner
+		m := regexp.MustCompile(`(?m)^Version (\S+)$`).FindSubmatch(out)
+		if m == nil {
+			t.Logf("%s printed no version (another architecture?): %q", l, out)
+			continue
+		}
+		if v := muslVersion(b); v != string(m[1]) {
+			t.Errorf("%s: musl version %q, the loader says %q", l, v, m[1])
+		}
+		// Alone in a root file system, it is the libc.
+		root := writeTree(t, map[string]string{"lib/" + filepath.Base(l): string(b)})
+		s := Collect(Options{FS: os.DirFS(root), Sys: debianSys(), Env: []string{}})
+		if s.Libc.Family != "musl" || s.Libc.Version != string(m[1]) {
+			t.Errorf("libc of a root holding only %s: %+v", l, s.Libc)
+		}
 	}
 }

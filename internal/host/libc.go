@@ -2,14 +2,14 @@ package host
 
 import (
 	"bytes"
-	"debug/elf"
 	"fmt"
 	"io"
 	"io/fs"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/shipshape-dev/shipshape/internal/binary"
 )
 
 // loaderDirs are where PT_INTERP names dynamic loaders on Linux (ld-linux-x86-64.so.2 in
@@ -117,9 +117,9 @@ func glibcVersion(fsys fs.FS, name string) (string, error) {
 		}
 		ra = bytes.NewReader(b)
 	}
-	defs, err := libraryVersions(ra)
+	defs, err := binary.LibraryVersions(ra)
 	if err == nil {
-		if v := glibcRelease(defs); v != "" {
+		if v := binary.GlibcRelease(defs); v != "" {
 			return v, nil
 		}
 	}
@@ -139,27 +139,6 @@ func glibcVersion(fsys fs.FS, name string) (string, error) {
 
 var glibcBanner = regexp.MustCompile(`GNU C Library [^\n\x00]*?release version (\d+\.\d+)`)
 
-// libraryVersions reads the version definitions of a shared library with debug/elf.
-func libraryVersions(r io.ReaderAt) (defs []string, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			defs, err = nil, fmt.Errorf("corrupt ELF: %v", p)
-		}
-	}()
-	ef, err := elf.NewFile(r)
-	if err != nil {
-		return nil, fmt.Errorf("not a readable ELF file: %w", err)
-	}
-	vs, err := ef.DynamicVersions()
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vs {
-		defs = append(defs, v.Name)
-	}
-	return defs, nil
-}
-
 // muslVersion finds musl's version in its loader (which is also its libc): the string musl
 // compiles in as __libc_version, a NUL-terminated "1.2.3" that the loader run alone prints as
 // "Version 1.2.3". In Debian's musl 1.2.3 it is the only NUL-delimited string of the form
@@ -174,57 +153,6 @@ func muslVersion(b []byte) string {
 
 var muslVersionRe = regexp.MustCompile(`\x00((?:0\.9|1\.[0-9])\.[0-9]{1,2}(?:_git[0-9]*)?)\x00`)
 
-// glibcRelease is the highest GLIBC_x.y version a libc.so.6 defines.
-func glibcRelease(defs []string) string {
-	best := ""
-	for _, d := range defs {
-		v, ok := strings.CutPrefix(d, "GLIBC_")
-		if ok && numericVersion(v) && CompareVersions(v, best) > 0 {
-			best = v
-		}
-	}
-	return best
-}
-
-func numericVersion(v string) bool {
-	if v == "" {
-		return false
-	}
-	for _, p := range strings.Split(v, ".") {
-		if _, err := strconv.Atoi(p); err != nil {
-			return false
-		}
-	}
-	return true
-}
-
-// CompareVersions compares dotted numeric versions ("2.34" > "2.4"). The empty version is lower
-// than every other; a non-numeric part compares as 0.
-func CompareVersions(a, b string) int {
-	if a == b {
-		return 0
-	}
-	if a == "" {
-		return -1
-	}
-	if b == "" {
-		return 1
-	}
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
+// CompareVersions compares dotted numeric versions ("2.34" > "2.4"), as binary.CompareVersions
+// does: the empty version is lower than every other; a non-numeric part compares as 0.
+func CompareVersions(a, b string) int { return binary.CompareVersions(a, b) }
