@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/binary"
 	"github.com/shipshape-dev/shipshape/internal/build"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
@@ -189,22 +190,8 @@ func goImage(m *gocode.Module) (string, source.Pos) {
 	return v, pos
 }
 
-func versionLess(a, b string) bool {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			return x < y
-		}
-	}
-	return false
-}
+// versionLess orders dotted Go versions numerically ("1.9" < "1.23").
+func versionLess(a, b string) bool { return binary.CompareVersions(a, b) < 0 }
 
 // files finds, for every relative path the program reads, the project file or directory it
 // names (looked up from the main package's directory, then the module's, then the root: where

@@ -5,9 +5,9 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -72,7 +72,7 @@ type executable struct {
 
 // containerExecutable is the absolute path a container runs: command[0], else args[0] when the
 // image has no ENTRYPOINT, else the entrypoint of the image built here.
-func containerExecutable(t *target.Target) (executable, bool) {
+func containerExecutable(t *deploy.Target) (executable, bool) {
 	c := t.Container
 	word := func(s k8s.Scalar, what string) (executable, bool) {
 		v := s.Value
@@ -90,7 +90,7 @@ func containerExecutable(t *target.Target) (executable, bool) {
 	if t.Image.Entrypoint == nil && len(c.Args) > 0 {
 		return word(c.Args[0], "args")
 	}
-	exe, pos := target.Executable(t.Image)
+	exe, pos := deploy.Executable(t.Image)
 	if !path.IsAbs(exe) {
 		return executable{}, false
 	}
@@ -129,7 +129,7 @@ func provides(objs []*k8s.Object, v *k8s.Volume, rel string) (has, ok bool) {
 }
 
 func runConfigMapOverBinary(p *rule.Pass) error {
-	set := target.NewSet(p.Project)
+	set := deploy.NewSet(p.Project)
 	for _, pc := range containers(p.Project.Kubernetes) {
 		t := set.ForContainer(pc.o, pc.c)
 		exe, ok := containerExecutable(t)

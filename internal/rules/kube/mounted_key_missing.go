@@ -6,10 +6,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -79,7 +79,7 @@ func runMountedKeyMissing(p *rule.Pass) error {
 			}
 		}
 	}
-	set := target.NewSet(p.Project)
+	set := deploy.NewSet(p.Project)
 	for _, pc := range containers(objs) {
 		subPathMissing(p, pc)
 		nearMiss(p, set, pc)
@@ -202,7 +202,7 @@ type mounted struct {
 // nearMiss reports a file the program opens in a directory where the container mounts
 // configuration files, when that file is not among them but a similar name is (config.yml for
 // config.yaml): the code reads nothing, or fails with no such file.
-func nearMiss(p *rule.Pass, set *target.Set, pc podContainer) {
+func nearMiss(p *rule.Pass, set *deploy.Set, pc podContainer) {
 	g := p.Project.Go
 	if g == nil || len(pc.c.VolumeMounts) == 0 {
 		return
@@ -305,7 +305,7 @@ func nearMiss(p *rule.Pass, set *target.Set, pc podContainer) {
 
 // effectivePath is the absolute path a file use opens in the container: its flag or variable
 // as the container sets it, else the code's path, against the working directory.
-func effectivePath(t *target.Target, f *gocode.FileUse) (string, bool) {
+func effectivePath(t *deploy.Target, f *gocode.FileUse) (string, bool) {
 	p := f.Path
 	if f.Flag != "" {
 		return "", false // flag values are evaluated by the listener model only

@@ -5,9 +5,9 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/source"
 	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
@@ -126,7 +126,7 @@ func runForkingForegroundServer(p *rule.Pass) error {
 		if len(ls) > 0 {
 			l := mainListener(prog, ls)
 			serves, via = l.Pos, l.Via
-		} else if fw := target.LinksUnmodeled(g, prog); fw != "" {
+		} else if fw := deploy.LinksUnmodeled(g, prog); fw != "" {
 			serves, via = prog.Pos, fw+"'s server"
 		} else {
 			continue

@@ -5,10 +5,10 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipshape-dev/shipshape/internal/deploy"
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/release"
-	"github.com/shipshape-dev/shipshape/internal/rules/network/target"
 	"github.com/shipshape-dev/shipshape/internal/systemd"
 )
 
@@ -16,7 +16,7 @@ import (
 // or, when the release installs a binary of that name and the tree has a single deployed
 // program, that one.
 func programOf(p *facts.Project, cmd *systemd.Command) *gocode.Program {
-	if prog := target.ProgramOfUnit(p, cmd); prog != nil {
+	if prog := deploy.ProgramOfUnit(p, cmd); prog != nil {
 		return prog
 	}
 	name := path.Base(cmd.Path)
@@ -25,7 +25,7 @@ func programOf(p *facts.Project, cmd *systemd.Command) *gocode.Program {
 	}
 	for _, in := range p.Release.InstalledBinaries() {
 		if in.Name == name {
-			if progs := target.Deployed(p.Go); len(progs) == 1 {
+			if progs := deploy.Deployed(p.Go); len(progs) == 1 {
 				return progs[0]
 			}
 		}
