@@ -65,6 +65,7 @@ func Dir(dir string, opt Options) (*Result, error) {
 	}
 	findings, notes := Run(p, selectRules(opt.Rules, cfg, opt.Only))
 	res.Notes = append(res.Notes, notes...)
+	res.Notes = append(res.Notes, p.LateNotes()...)
 	res.Findings = finish(t, findings, cfg)
 	return res, nil
 }

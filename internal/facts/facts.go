@@ -42,6 +42,46 @@ type Project struct {
 
 	// Notes are what the loaders could not read or evaluate.
 	Notes []source.Note
+
+	// scripts caches the scripts parsed on demand by Script, and lateNotes their notes.
+	scriptMu  sync.Mutex
+	scripts   map[string]*script.Script
+	lateNotes []source.Note
+}
+
+// Script returns the facts of the script at a slash path of the tree: the one Load found, or
+// the file parsed now and cached. An entrypoint an image or a unit runs need not look like a
+// script by its name (docker-entrypoint, bin/start), so Load cannot find every one; rules ask for
+// them here instead of parsing files themselves. Nil when the file is absent or binary. Safe for
+// concurrent rules.
+func (p *Project) Script(rel string) *script.Script {
+	p.scriptMu.Lock()
+	defer p.scriptMu.Unlock()
+	if p.scripts == nil {
+		p.scripts = map[string]*script.Script{}
+		for _, s := range p.Scripts {
+			p.scripts[s.Path] = s
+		}
+	}
+	if s, ok := p.scripts[rel]; ok {
+		return s
+	}
+	var s *script.Script
+	if p.Tree != nil {
+		var notes []source.Note
+		s, notes = script.ParseFile(p.Tree, rel)
+		p.lateNotes = append(p.lateNotes, notes...)
+	}
+	p.scripts[rel] = s
+	return s
+}
+
+// LateNotes are the notes of what was parsed on demand after Load (Script), for drivers to
+// report once the rules have run.
+func (p *Project) LateNotes() []source.Note {
+	p.scriptMu.Lock()
+	defer p.scriptMu.Unlock()
+	return append([]source.Note(nil), p.lateNotes...)
 }
 
 // Load parses every artifact of t. Loaders run concurrently; each is independent of the others.

@@ -160,7 +160,7 @@ func fileAt(p *facts.Project, t *deploy.Image, w, dir string, pos source.Pos, by
 			return nil
 		}
 		e := &entryFile{t: t, Path: c, Src: pi.Src, Info: pi, Pos: pos, By: by, Direct: direct}
-		e.Script, _ = script.ParseFile(p.Tree, pi.Src)
+		e.Script = p.Script(pi.Src)
 		return e
 	}
 	return nil

@@ -10,7 +10,6 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/k8s"
-	"github.com/shipshape-dev/shipshape/internal/script"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -87,7 +86,7 @@ func (et *envTarget) fromImage(p *facts.Project, t *deploy.Image) {
 		et.open = "the entrypoint " + exe
 		return
 	}
-	sc, _ := script.ParseFile(p.Tree, pi.Src)
+	sc := p.Script(pi.Src)
 	if sc == nil || sc.Dialect == "" {
 		et.open = "the entrypoint script " + pi.Src
 		return

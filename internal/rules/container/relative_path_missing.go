@@ -12,7 +12,6 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/facts"
 	"github.com/shipshape-dev/shipshape/internal/gocode"
 	"github.com/shipshape-dev/shipshape/internal/rule"
-	"github.com/shipshape-dev/shipshape/internal/script"
 	"github.com/shipshape-dev/shipshape/internal/source"
 )
 
@@ -412,7 +411,7 @@ func startsInWorkdir(p *facts.Project, t *deploy.Image, rs []*deploy.Target) boo
 	if !ok || pi.Src == "" {
 		return false
 	}
-	sc, _ := script.ParseFile(p.Tree, pi.Src)
+	sc := p.Script(pi.Src)
 	if sc == nil || sc.Dialect == "" {
 		return false
 	}
