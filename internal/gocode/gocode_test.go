@@ -133,3 +133,31 @@ func load(t *testing.T, dir string) (*Facts, []source.Note) {
 	}
 	return Load(tr)
 }
+
+// TestSyntaxErrorInUntriggeredFile: a file holding no fact is not walked, but a syntax error in
+// it still stops the build, so it gets a note at its position while the rest is still checked.
+func TestSyntaxErrorInUntriggeredFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod":  "module example.com/svc\n\ngo 1.22\n",
+		"main.go": "package main\n\nimport \"net/http\"\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n",
+		"util.go": "package main\n\nfunc add(a, b int) int {\n\treturn a +\n}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, notes := load(t, dir)
+	found := false
+	for _, n := range notes {
+		if n.Pos.File == "util.go" && n.Pos.Line == 5 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no syntax note at util.go:5: %v", notes)
+	}
+	if f == nil || len(f.Listeners) != 1 || f.Listeners[0].Port != 8080 {
+		t.Errorf("the rest of the package must still be checked: %+v", f)
+	}
+}
