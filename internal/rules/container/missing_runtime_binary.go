@@ -32,6 +32,9 @@ are run as /bin/sh -c "...", and scratch and distroless images have no /bin/sh. 
 exec.LookPath search PATH inside the container, where minimal images have no git, ffmpeg, curl
 or bash; a HEALTHCHECK that runs curl or wget fails every probe, so a healthy service is
 reported unhealthy (and replaced by Swarm or anything else that acts on health). A script's #!/bin/bash fails on alpine, which has only /bin/sh.
+shipshape reports exec.Command targets as warnings, since the call usually runs in a handler or a
+subcommand after start-up, and the start command, its interpreter and HEALTHCHECK tools as
+errors or warnings by what they stop.
 
 **How to confirm.**
 
@@ -76,9 +79,12 @@ func runMissingRuntimeBinary(p *rule.Pass) error {
 				if has != dockerfile.No {
 					continue
 				}
+				// A warning, not an error: exec.Command usually runs in a handler or a subcommand,
+				// so the service starts and fails when that code runs.
 				p.Report(rule.Finding{
-					Pos: x.Pos,
-					Message: fmt.Sprintf("%s %s runs %q, but the image of %s (%s) has no %s (%s): the call fails with %s",
+					Pos:      x.Pos,
+					Severity: rule.Warning,
+					Message: fmt.Sprintf("%s %s runs %q, but the image of %s (%s) has no %s (%s): when that code runs, the call fails with %s",
 						x.Pos.Short(), x.Call, x.Name, t.File.Path, t.Stage.Base.Ref, x.Name, lacks(im, pos), notFound(x.Name)),
 					Related: []rule.Related{{Pos: pos, Message: "base " + t.Stage.Base.Ref + " without " + x.Name}, {Pos: b.Program.Pos, Message: "program " + b.Program.Name + " runs in the image"}},
 					Symptom: notFound(x.Name),

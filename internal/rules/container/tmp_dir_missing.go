@@ -73,16 +73,16 @@ func runTmpDirMissing(p *rule.Pass) error {
 			}
 			f := rule.Finding{
 				Pos: u.Pos,
-				Message: fmt.Sprintf("%s %s creates its file in the default temporary directory ($TMPDIR, else /tmp), but the image of %s (%s, %s) has no /tmp and sets no TMPDIR: it fails with \"open /tmp/…: no such file or directory\"",
+				Message: fmt.Sprintf("%s %s creates its file in the default temporary directory ($TMPDIR, else /tmp), but the image of %s (%s, %s) has no /tmp and sets no TMPDIR: when that code runs, it fails with \"open /tmp/…: no such file or directory\"",
 					u.Pos.Short(), u.Call, t.File.Path, t.Stage.Base.Ref, im.Tmp.Why),
 				Related: []rule.Related{{Pos: im.Tmp.Pos, Message: im.Tmp.Why + " has no /tmp"}, {Pos: b.Program.Pos, Message: "program " + b.Program.Name + " runs in the image"}},
 			}
 			if spills[u.Call] {
 				f.Message = fmt.Sprintf("%s %s spills file parts beyond the in-memory limit to the temporary directory ($TMPDIR, else /tmp), but the image of %s (%s, %s) has no /tmp and sets no TMPDIR: large uploads fail with \"open /tmp/multipart-…: no such file or directory\"",
 					u.Pos.Short(), u.Call, t.File.Path, t.Stage.Base.Ref, im.Tmp.Why)
-			} else {
-				f.Severity = rule.Error
 			}
+			// A warning either way: temporary files are usually made in a handler or a
+			// subcommand, so the service starts and fails when that code runs.
 			p.Report(f)
 		}
 	}
