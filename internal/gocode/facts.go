@@ -23,6 +23,11 @@ type Facts struct {
 	// NotMain are directories that look like commands but are not package main: go build of
 	// them writes no binary.
 	NotMain []*NotMain
+	// Dirs maps each directory of the tree that holds a package (a slash path relative to the
+	// root; files that build for linux/amd64, _test.go and vendor/ left out) to its package
+	// clause, whether or not a program reaches it: what `go build <dir>` compiles. A directory
+	// whose files disagree on the package name does not build and has no entry.
+	Dirs map[string]PackageClause
 
 	// Cgo are the uses of cgo that reach a binary: `import "C"` in a shipped package, a
 	// dependency known to need cgo, or `import "C"` found in the module cache.
@@ -206,6 +211,13 @@ type NotMain struct {
 	Name string
 	// HasMainFunc says whether it declares func main.
 	HasMainFunc bool
+}
+
+// PackageClause is the package name a directory's files declare, at the clause of its file that
+// declares func main, or else of its first file.
+type PackageClause struct {
+	Name string
+	Pos  source.Pos
 }
 
 // Cgo is one reason a binary needs cgo.

@@ -62,6 +62,7 @@ func Load(t *tree.Tree) (*Facts, []source.Note) {
 
 	facts.Programs = programs(l, filepath.Base(t.Root))
 	facts.NotMain = notMain(l)
+	facts.Dirs = packageClauses(l)
 	var shipped []*pkgDir
 	for _, d := range l.dirs {
 		if d.reached {
@@ -212,6 +213,31 @@ func notMain(l *layout) []*NotMain {
 		out = append(out, &NotMain{Site: Site{Pos: h.namePos, Pkg: d.path}, Dir: d.dir, Name: d.name, HasMainFunc: mainFunc})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return out
+}
+
+// packageClauses is the package clause of every directory of the tree that holds a package.
+func packageClauses(l *layout) map[string]PackageClause {
+	out := map[string]PackageClause{}
+dirs:
+	for _, d := range l.dirs {
+		if d.vendor || len(d.files) == 0 {
+			continue
+		}
+		h := d.files[0]
+		for _, x := range d.files {
+			if x.name != d.name {
+				continue dirs
+			}
+		}
+		for _, x := range d.files {
+			if x.mainFunc {
+				h = x
+				break
+			}
+		}
+		out[d.dir] = PackageClause{Name: d.name, Pos: h.namePos}
+	}
 	return out
 }
 
