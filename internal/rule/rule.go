@@ -74,6 +74,10 @@ var Classes = []Class{
 	"non-main-package-built", "go-version-mismatch", "module-resolution", "cgo-toolchain",
 	"oom-killed", "systemd-unit", "k8s-config", "tmp-dir-missing", "pprof-exposed", "debug-mode",
 	"hardcoded-endpoint",
+	// main-process-exits is a service whose supervised process ends on its own, with success, so
+	// that the runtime stops it and takes the server down too (a start-up script that backgrounds
+	// the server and ends): nothing the server needs is missing, so no other class fits.
+	"main-process-exits",
 	// shipshape-directive is not a failure mode of the service: it classes findings about
 	// shipshape's own directives (a suppression without a reason), which need an ID and a class
 	// like every finding so that CI and SARIF can handle them.

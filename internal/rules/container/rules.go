@@ -23,4 +23,5 @@ var Rules = []*rule.Rule{
 	TmpDirMissing,         // SS2013
 	MountSourceMissing,    // SS2014
 	EnvMissing,            // SS2015
+	EntrypointExits,       // SS2016
 }

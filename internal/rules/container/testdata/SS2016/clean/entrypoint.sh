@@ -1,0 +1,5 @@
+#!/bin/sh
+set -e
+mkdir -p /tmp/app
+echo "starting server"
+exec /app/server
