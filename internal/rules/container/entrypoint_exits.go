@@ -98,10 +98,11 @@ server could then die unnoticed.`,
 // it after (script.Script.Detached): the script, and the container or unit, ends right there.
 func runEntrypointExits(p *rule.Pass) error {
 	var parent *script.Script // the script the entries that follow were found in
+	var runner string         // what starts the container, for the consequence
 	for _, e := range entryFiles(p.Project) {
 		sc := e.Script
 		if !strings.HasPrefix(e.By, "the script ") {
-			parent = sc
+			parent, runner = sc, e.By
 		} else if !execs(parent, e) {
 			continue // run by another script, which goes on after it ends
 		}
@@ -109,10 +110,11 @@ func runEntrypointExits(p *rule.Pass) error {
 			continue
 		}
 		d := sc.Detached
+		prog := background(sc, d)
 		p.Report(rule.Finding{
 			Pos: d.Pos,
-			Message: fmt.Sprintf("%s %s runs %s (%s), which starts %s in the background at %s and then ends without waiting for it: the script is the container's main process, so it exits at once with status 0 and the container stops (Kubernetes restarts it into CrashLoopBackOff, Reason Completed, Exit Code 0), taking %s with it",
-				e.Pos.Short(), e.By, e.Path, sc.Path, program(d), d.Pos.Short(), program(d)),
+			Message: fmt.Sprintf("%s %s runs %s (%s), which starts %s in the background at %s and then ends without waiting for it: the script is the container's main process, so it exits at once with status 0 and the container stops, taking %s with it (%s)",
+				e.Pos.Short(), e.By, e.Path, sc.Path, prog, d.Pos.Short(), prog, containerSymptom(runner)),
 			Related: []rule.Related{{Pos: e.Pos, Message: e.By + " runs " + e.Path + " as the main process"}},
 		})
 	}
@@ -144,6 +146,7 @@ func runEntrypointExits(p *rule.Pass) error {
 		if d == nil {
 			continue
 		}
+		prog := background(sc, d)
 		typ := u.ServiceType.Text
 		if typ == "" {
 			typ = "simple"
@@ -151,7 +154,7 @@ func runEntrypointExits(p *rule.Pass) error {
 		p.Report(rule.Finding{
 			Pos: d.Pos,
 			Message: fmt.Sprintf("%s: unit %s (Type=%s) runs %s, which is %s of the repository; it starts %s in the background at %s and then ends without waiting for it: the script is the unit's main process, so systemd sees it exit with status 0 (\"Main process exited, code=exited, status=0/SUCCESS\"), deactivates the service and kills the rest of its cgroup, %s included",
-				cmd.Pos.Short(), u.Name, typ, target, sc.Path, program(d), d.Pos.Short(), program(d)),
+				cmd.Pos.Short(), u.Name, typ, target, sc.Path, prog, d.Pos.Short(), prog),
 			Related: []rule.Related{{Pos: cmd.Pos, Message: "ExecStart runs " + target + " as the unit's main process"}},
 			Symptom: u.Name + ": Main process exited, code=exited, status=0/SUCCESS",
 		})
@@ -212,13 +215,43 @@ func isTrue(v string) bool {
 	return false
 }
 
-// program names the backgrounded command as written.
+// containerSymptom is how the exit shows where the container runs.
+func containerSymptom(runner string) string {
+	switch {
+	case strings.HasPrefix(runner, "compose service "):
+		return "docker compose prints \"exited with code 0\"; with a restart policy it restarts in a loop"
+	case strings.Contains(runner, ", container "):
+		return "Kubernetes restarts it into CrashLoopBackOff: Last State Terminated, Reason Completed, Exit Code 0"
+	}
+	return "docker ps shows \"Exited (0)\"; Kubernetes restarts it into CrashLoopBackOff with Reason Completed, Exit Code 0"
+}
+
+// builtins change the shell's own state; in "( cd dir && ./server ) &" the program sent to the
+// background is the one after them.
+var builtins = map[string]bool{"cd": true, "export": true, "set": true, "umask": true, "ulimit": true,
+	"source": true, ".": true, "echo": true, "printf": true, "true": true, ":": true, "sleep": true}
+
+// background names the program the detached statement runs, as written: the first command of
+// the statement's line, from the detached one on, that is not a builtin.
+func background(sc *script.Script, d *script.Command) string {
+	for _, c := range sc.Commands {
+		if c.Pos.Line != d.Pos.Line || c.Pos.Col < d.Pos.Col || c.Name != "" && builtins[c.Name] {
+			continue
+		}
+		if n := program(c); n != "" {
+			return n
+		}
+	}
+	if n := program(d); n != "" {
+		return n
+	}
+	return "a command"
+}
+
+// program names a command as written: its program, or the word that computes it ("$BIN").
 func program(c *script.Command) string {
 	if c.Name != "" {
 		return c.Name
 	}
-	if c.Word != "" {
-		return c.Word
-	}
-	return "a command"
+	return c.Word
 }

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+/app/prepare.sh
+exec /app/server

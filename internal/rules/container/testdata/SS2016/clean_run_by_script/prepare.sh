@@ -1,0 +1,3 @@
+#!/bin/sh
+# warms a cache in the background; the entrypoint goes on to run the server
+/app/server --warm-cache &

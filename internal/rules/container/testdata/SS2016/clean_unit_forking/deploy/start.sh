@@ -1,0 +1,3 @@
+#!/bin/sh
+/opt/app/server &
+echo $! > /run/app.pid
