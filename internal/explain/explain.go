@@ -271,6 +271,7 @@ var confirmCmds = map[string]string{
 	"SS4004": "shipshape check . --only SS4004 (or: kubectl get secret,configmap -n NAMESPACE {name})",
 	"SS2012": "shipshape check . --only SS2012 (or: getent passwd USER in the image or on the host)",
 	"SS2015": "shipshape check . --only SS2015 (or: kubectl exec POD -- env | grep {env}; docker inspect -f '{{.Config.Env}}' CONTAINER)",
+	"SS2016": "shipshape check . --only SS2016 (or: docker inspect -f '{{.State.ExitCode}} {{.Config.Entrypoint}}' CONTAINER; kubectl describe pod POD | grep -A3 'Last State')",
 }
 
 // fallbackClass is the class of catalog IDs explain can name even when the catalog passed in
@@ -283,7 +284,7 @@ var fallbackClass = map[string]rule.Class{
 	"SS2002": "glibc-too-old", "SS2003": "wrong-arch", "SS2004": "ca-certificates-missing", "SS2005": "tzdata-missing",
 	"SS2006": "relative-path-missing", "SS2007": "working-directory", "SS2008": "file-permission",
 	"SS2009": "exec-permission", "SS2010": "crlf-script", "SS2011": "missing-runtime-binary", "SS2012": "user-missing",
-	"SS2013": "tmp-dir-missing", "SS2014": "mount-source-missing", "SS2015": "env-missing", "SS3001": "systemd-unit",
+	"SS2013": "tmp-dir-missing", "SS2014": "mount-source-missing", "SS2015": "env-missing", "SS2016": "main-process-exits", "SS3001": "systemd-unit",
 	"SS3002": "systemd-unit", "SS4001": "k8s-config", "SS4002": "k8s-config", "SS4003": "k8s-config",
 	"SS4004": "k8s-config", "SS6001": "port-mismatch", "SS6002": "listen-loopback-in-container",
 	"SS6003": "privileged-port", "SS6004": "port-in-use", "SS7001": "oom-killed", "SS7002": "dependency-unreachable",
