@@ -218,6 +218,48 @@ func TestReproduceSS1008(t *testing.T) {
 	}
 }
 
+// TestReproduceSS1008Dockerfile runs the go builds of the Dockerfile fixtures in the tree, as
+// their builder stages do after COPY . . or a bind mount of the context: -o of a file writes an
+// archive that cannot be run, -o of a directory fails, and the clean fixture's command builds an
+// executable.
+func TestReproduceSS1008Dockerfile(t *testing.T) {
+	work, dir := fixture(t, "SS1008", "broken_dockerfile")
+	app := filepath.Join(work, "out", "app")
+	if out, err := goTool(t, work, dir, "build", "-o", app, "./server"); err != nil {
+		t.Fatalf("go build -o of a non-main package failed: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("!<arch>\n")) {
+		t.Errorf("go build -o ./server wrote %q…, want an ar archive", b[:min(len(b), 16)])
+	}
+	if err := exec.Command(app).Run(); err == nil || !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("running the archive: %v, want permission denied", err)
+	}
+
+	work, dir = fixture(t, "SS1008", "broken_dockerfile_bind")
+	if err := os.MkdirAll(filepath.Join(work, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := goTool(t, work, dir, "build", "-o", filepath.Join(work, "out")+"/", "./worker")
+	if err == nil {
+		t.Fatalf("go build -o dir/ of a non-main package succeeded:\n%s", out)
+	}
+	matchSignatures(t, code.NonMainPackageBuilt, out, 1)
+	matchCorpus(t, "SS1008-reproduced-no-main-packages.log", out, nil)
+
+	work, dir = fixture(t, "SS1008", "clean_dockerfile")
+	app = filepath.Join(work, "out", "app")
+	if out, err := goTool(t, work, dir, "build", "-o", app, "./cmd/server"); err != nil {
+		t.Fatalf("go build of the clean fixture failed: %v\n%s", err, out)
+	}
+	if b, err := os.ReadFile(app); err != nil || !bytes.HasPrefix(b, []byte("\x7fELF")) {
+		t.Errorf("go build -o ./cmd/server wrote no ELF executable (%v)", err)
+	}
+}
+
 func TestReproduceSS1009(t *testing.T) {
 	work, dir := fixture(t, "SS1009", "broken")
 	out, err := goTool(t, work, dir, "build", "./...")

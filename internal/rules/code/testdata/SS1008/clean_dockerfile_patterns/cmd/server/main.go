@@ -1,0 +1,5 @@
+package main
+
+import "example.com/svc/server"
+
+func main() { _ = server.Run() }
