@@ -56,7 +56,7 @@ of the directory fails as above.
 declare ` + "`package main`" + ` in every file of the command directory (and keep ` + "`func main`" + ` there),
 or move library code out of cmd/. A non-main package that some program imports is a library and
 is not reported unless a build names it as the program.`,
-	Fix:     "Declare package main in every file of the command directory, or move the library code out of cmd/.",
+	Fix:     "Build the directory of package main (./cmd/server, not the ./server library it imports), or declare package main in every file of the command directory.",
 	Symptom: "exec /app: permission denied (the binary is an ar archive), or package PATH is not a main package",
 	Signatures: []rule.Signature{
 		rule.Sig("is not a main package",
