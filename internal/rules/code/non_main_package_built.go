@@ -184,9 +184,14 @@ func nonMainBuild(b *dockerfile.Binary, dir string, clause gocode.PackageClause,
 		} else {
 			consequence += fmt.Sprintf(", so running %s in the image fails with %s", b.Path, failure)
 		}
+	case b.Copy != nil:
+		// go build and go install of a non-main package exit 0 and write nothing: the COPY
+		// --from then finds no file there, or (go build ./server in /src) the source directory.
+		sev, symptom = rule.Error, ""
+		consequence = fmt.Sprintf("it writes nothing at %s, so the COPY at %s has no program to copy", g.OutputAbs, b.Copy.Pos)
 	default:
 		symptom = ""
-		consequence = fmt.Sprintf("it writes no executable, so the image has no program at %s", b.Path)
+		consequence = fmt.Sprintf("it writes nothing, so the image has no program at %s", b.Path)
 	}
 	if b.Copy != nil {
 		msg := fmt.Sprintf("copies the output to %s", b.Path)
