@@ -122,7 +122,7 @@ func ProgramOfBinary(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) 
 	}
 	dir = path.Clean(dir)
 	if r := runOf(b.Stage, b.Build); r != nil {
-		if treeDir, ok := contextDirAt(BindMounts(r), f.Context, dir); ok {
+		if treeDir, ok := ContextDirAt(BindMounts(r), f.Context, dir); ok {
 			for _, p := range g.Programs {
 				if p.Dir == treeDir {
 					return p
@@ -199,9 +199,9 @@ func BindMounts(r *dockerfile.Run) []BindMount {
 	return out
 }
 
-// contextDirAt maps a directory of the stage to the tree directory a bind mount of the build
-// context (ctx) shows there.
-func contextDirAt(mounts []BindMount, ctx, dir string) (string, bool) {
+// ContextDirAt maps a directory of a build stage to the tree directory that a bind mount of the
+// build context (ctx, a slash path of the tree) shows there, while the RUN with those mounts runs.
+func ContextDirAt(mounts []BindMount, ctx, dir string) (string, bool) {
 	for _, m := range mounts {
 		if dir == m.Target || strings.HasPrefix(dir, m.Target+"/") {
 			rel := strings.TrimPrefix(strings.TrimPrefix(dir, m.Target), "/")

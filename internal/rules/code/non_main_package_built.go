@@ -311,11 +311,8 @@ func builtDir(g *gocode.Facts, f *dockerfile.File, b *dockerfile.Binary) (string
 		if !holds(r, b.Build) {
 			continue
 		}
-		for _, m := range deploy.BindMounts(r) {
-			if dir == m.Target || strings.HasPrefix(dir, m.Target+"/") {
-				rel := strings.TrimPrefix(strings.TrimPrefix(dir, m.Target), "/")
-				return path.Join(f.Context, m.Source, rel), true
-			}
+		if treeDir, ok := deploy.ContextDirAt(deploy.BindMounts(r), f.Context, dir); ok {
+			return treeDir, true
 		}
 	}
 	// The latest copy into dir before the build wins: walk the stages from the builder back to
