@@ -106,6 +106,7 @@ func runDynamicLoaderMissing(p *rule.Pass) error {
 					b.Copy.Pos.Short(), b.Build.OutputAbs, b.Build.Pos.Short(), b.Stage.Base.Ref, built, cgoWhy(b), b.Path,
 					t.Stage.Base.Ref, im.BasePos.Short(), lacks, describeUses(uses), built, built, loaders[built], b.Path),
 				Related: related,
+				Symptom: fmt.Sprintf("exec %s: no such file or directory", b.Path),
 			})
 		}
 	}

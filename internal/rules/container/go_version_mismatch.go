@@ -123,7 +123,8 @@ func runGoVersionMismatch(p *rule.Pass) error {
 		}
 		p.Report(rule.Finding{Pos: root.Base.Pos, Related: related, Message: fmt.Sprintf(
 			"%s, but %s requires go >= %s and %s, so the builder cannot switch toolchains: %s %s stops with \"go: go.mod requires go >= %s (running %s; GOTOOLCHAIN=%s)\" and no image is built",
-			from, m.GoPos.Short(), m.Go, setBy, cmd.pos.Short(), cmd.name(), m.Go, running, tc)})
+			from, m.GoPos.Short(), m.Go, setBy, cmd.pos.Short(), cmd.name(), m.Go, running, tc),
+			Symptom: fmt.Sprintf("go: go.mod requires go >= %s (running %s; GOTOOLCHAIN=%s)", m.Go, running, tc)})
 	}
 	return nil
 }
