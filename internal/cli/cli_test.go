@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 	"io"
 	"os"
 	"os/exec"
@@ -37,22 +38,6 @@ func run(t *testing.T, args ...string) result {
 	return result{}
 }
 
-// mktree writes files into a fresh temporary directory: name → content.
-func mktree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 const mainGo = "package main\n\nfunc main() {}\n"
 
 // unexplained is a tree whose only finding is SS0001 (info): a suppression without a reason.
@@ -64,7 +49,7 @@ func unexplained(t *testing.T, extra map[string]string) string {
 	for k, v := range extra {
 		files[k] = v
 	}
-	return mktree(t, files)
+	return treetest.Write(t, files)
 }
 
 func wantCode(t *testing.T, r result, code int) {
@@ -92,7 +77,7 @@ func oneLine(t *testing.T, r result, fragments ...string) {
 }
 
 func TestCleanTreeExitsZero(t *testing.T) {
-	dir := mktree(t, map[string]string{"go.mod": "module example.com/svc\n\ngo 1.22\n", "main.go": mainGo})
+	dir := treetest.Write(t, map[string]string{"go.mod": "module example.com/svc\n\ngo 1.22\n", "main.go": mainGo})
 	r := run(t, "check", dir)
 	wantCode(t, r, ExitClean)
 	if r.stdout != "" {
@@ -205,7 +190,7 @@ func TestPathDoesNotExist(t *testing.T) {
 }
 
 func TestFileInsteadOfDir(t *testing.T) {
-	dir := mktree(t, map[string]string{"main.go": mainGo})
+	dir := treetest.Write(t, map[string]string{"main.go": mainGo})
 	r := run(t, "check", filepath.Join(dir, "main.go"))
 	wantCode(t, r, ExitMisuse)
 	oneLine(t, r, "main.go")
@@ -303,7 +288,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestSymlinkLoop(t *testing.T) {
-	dir := mktree(t, map[string]string{"main.go": mainGo})
+	dir := treetest.Write(t, map[string]string{"main.go": mainGo})
 	for _, l := range []struct{ name, target string }{
 		{"a.go", "b.go"}, {"b.go", "a.go"}, // a file loop
 		{"self", "."}, {"sub/up", ".."}, // directory loops
@@ -322,7 +307,7 @@ func TestSymlinkLoop(t *testing.T) {
 }
 
 func TestBrokenSymlinkIsANote(t *testing.T) {
-	dir := mktree(t, map[string]string{"main.go": mainGo})
+	dir := treetest.Write(t, map[string]string{"main.go": mainGo})
 	if err := os.Symlink("missing.go", filepath.Join(dir, "gone.go")); err != nil {
 		t.Skipf("cannot make symlinks here: %v", err)
 	}
@@ -340,7 +325,7 @@ func TestUnreadable(t *testing.T) {
 		rerunAsNobody(t, "TestUnreadable")
 		return
 	}
-	dir := mktree(t, map[string]string{"main.go": mainGo, "secret/x.go": "package secret\n"})
+	dir := treetest.Write(t, map[string]string{"main.go": mainGo, "secret/x.go": "package secret\n"})
 	if err := os.Chmod(filepath.Join(dir, "secret"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -417,7 +402,7 @@ func copyFile(from, to string, mode os.FileMode) error {
 }
 
 func TestHugeGoFileIsSkipped(t *testing.T) {
-	dir := mktree(t, map[string]string{
+	dir := treetest.Write(t, map[string]string{
 		"main.go": mainGo,
 		"big.go":  "package main\n\nvar x = `" + strings.Repeat("x", 11<<20) + "`\n",
 	})
@@ -429,7 +414,7 @@ func TestHugeGoFileIsSkipped(t *testing.T) {
 }
 
 func TestBadBytes(t *testing.T) {
-	dir := mktree(t, map[string]string{
+	dir := treetest.Write(t, map[string]string{
 		"go.mod":     "module example.com/svc\n\ngo 1.22\n",
 		"main.go":    mainGo,
 		"latin1.go":  "package main\n\n// caf\xe9 \xff\xfe\n",
@@ -447,7 +432,7 @@ func TestBadBytes(t *testing.T) {
 }
 
 func TestDirectoryNamedLikeAGoFile(t *testing.T) {
-	dir := mktree(t, map[string]string{"main.go": mainGo, "x.go/inner.txt": "not go\n", "go.mod/README": "a directory\n"})
+	dir := treetest.Write(t, map[string]string{"main.go": mainGo, "x.go/inner.txt": "not go\n", "go.mod/README": "a directory\n"})
 	r := run(t, "check", dir)
 	wantCode(t, r, ExitClean)
 	if strings.Contains(r.stderr, "panic") {
@@ -466,7 +451,7 @@ func zoneTree(t *testing.T, above string, extra map[string]string) string {
 	for k, v := range extra {
 		files[k] = v
 	}
-	return mktree(t, files)
+	return treetest.Write(t, files)
 }
 
 func TestErrorFindingFails(t *testing.T) {
@@ -531,7 +516,7 @@ func TestConfigOnRealRule(t *testing.T) {
 }
 
 func TestMalformedGoModIsAFinding(t *testing.T) {
-	dir := mktree(t, map[string]string{"go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire example.com/dep\n", "main.go": mainGo})
+	dir := treetest.Write(t, map[string]string{"go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire example.com/dep\n", "main.go": mainGo})
 	r := run(t, "check", dir)
 	wantCode(t, r, ExitFindings)
 	if !strings.HasPrefix(r.stdout, "go.mod:5:") || !strings.Contains(r.stdout, "[SS1009]") {

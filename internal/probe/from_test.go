@@ -1,30 +1,14 @@
 package probe
 
 import (
-	"os"
-	"path/filepath"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 	"slices"
 	"strings"
 	"testing"
 )
 
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for rel, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
 func TestFromDockerfile(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := treetest.Write(t, map[string]string{
 		"Dockerfile": `FROM golang:1.24 AS build
 WORKDIR /src
 COPY . .
@@ -74,7 +58,7 @@ ENTRYPOINT ["/app/app"]
 }
 
 func TestFromDockerfileSeedsStartTheCwdFixture(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := treetest.Write(t, map[string]string{
 		"Dockerfile":  "FROM scratch\nWORKDIR /app\nCOPY config.yaml ./\nCOPY app /app/app\nUSER 65534\nENTRYPOINT [\"/app/app\"]\n",
 		"config.yaml": "a: 1\n",
 		"app":         "binary",
@@ -89,7 +73,7 @@ func TestFromDockerfileSeedsStartTheCwdFixture(t *testing.T) {
 }
 
 func TestFromUnit(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := treetest.Write(t, map[string]string{
 		"deploy/app.service": `[Unit]
 Description=app
 
@@ -176,7 +160,7 @@ spec:
 `
 
 func TestFromManifest(t *testing.T) {
-	root := writeTree(t, map[string]string{"k8s/deployment.yaml": manifest})
+	root := treetest.Write(t, map[string]string{"k8s/deployment.yaml": manifest})
 	tg, err := FromFile(root, "k8s/deployment.yaml", "")
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +189,7 @@ func TestFromManifest(t *testing.T) {
 
 func TestFromManifestReadOnlyRootFailsTheFixture(t *testing.T) {
 	requireMountNamespace(t)
-	root := writeTree(t, map[string]string{"k8s/deployment.yaml": manifest})
+	root := treetest.Write(t, map[string]string{"k8s/deployment.yaml": manifest})
 	tg, err := FromFile(root, "k8s/deployment.yaml", "")
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +207,7 @@ func TestFromManifestReadOnlyRootFailsTheFixture(t *testing.T) {
 }
 
 func TestFromErrors(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := treetest.Write(t, map[string]string{
 		"README.md":   "hi\n",
 		"values.yaml": "replicas: 2\n",
 		"Dockerfile":  "FRM alpine\n",

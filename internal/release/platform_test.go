@@ -2,6 +2,7 @@ package release
 
 import (
 	"fmt"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,7 +105,7 @@ func TestLoadPlatforms(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f, notes := Load(walk(t, dir))
+	f, notes := Load(treetest.Walk(t, dir))
 	if len(notes) != 0 {
 		t.Errorf("notes:\n%s", notesText(notes))
 	}

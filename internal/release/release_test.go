@@ -10,17 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/tree"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 )
-
-func walk(t testing.TB, root string) *tree.Tree {
-	t.Helper()
-	tr, err := tree.Walk(root, tree.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
 
 func at(v Value) string { return fmt.Sprintf("%s@%d:%d", v.Text, v.Pos.Line, v.Pos.Col) }
 
@@ -49,7 +40,7 @@ func notesText(notes []source.Note) string {
 }
 
 func TestLoadProject(t *testing.T) {
-	f, notes := Load(walk(t, "testdata/project"))
+	f, notes := Load(treetest.Walk(t, "testdata/project"))
 	if len(notes) != 0 {
 		t.Errorf("notes:\n%s", notesText(notes))
 	}
@@ -199,7 +190,7 @@ func TestLoadNothing(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n./app\n"), 0o755)
-	if f, notes := Load(walk(t, dir)); f != nil || len(notes) != 0 {
+	if f, notes := Load(treetest.Walk(t, dir)); f != nil || len(notes) != 0 {
 		t.Errorf("Load = %+v, %v", f, notes)
 	}
 	var none *Facts
@@ -269,7 +260,7 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		}
 	}
-	tr := walk(b, dir)
+	tr := treetest.Walk(b, dir)
 	b.ResetTimer()
 	for b.Loop() {
 		if f, _ := Load(tr); f == nil {

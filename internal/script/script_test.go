@@ -11,17 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/tree"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 )
-
-func walk(t testing.TB, root string) *tree.Tree {
-	t.Helper()
-	tr, err := tree.Walk(root, tree.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
 
 func hasNote(notes []source.Note, s string) bool {
 	for _, n := range notes {
@@ -57,7 +48,7 @@ func cmdText(c *Command) string {
 }
 
 func TestLoadProject(t *testing.T) {
-	scripts, notes := Load(walk(t, "testdata/project"))
+	scripts, notes := Load(treetest.Walk(t, "testdata/project"))
 	var paths []string
 	for _, s := range scripts {
 		paths = append(paths, s.Path)
@@ -232,7 +223,7 @@ func TestParseFileOutsideLoad(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "run"), []byte("./app\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tr := walk(t, dir)
+	tr := treetest.Walk(t, dir)
 	if scripts, _ := Load(tr); len(scripts) != 0 {
 		t.Errorf("Load found %d scripts in a file without shebang or exec bit", len(scripts))
 	}
@@ -241,7 +232,7 @@ func TestParseFileOutsideLoad(t *testing.T) {
 		t.Errorf("ParseFile = %+v, %v", s, notes)
 	}
 	os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n"), 0o755)
-	if scripts, notes := Load(walk(t, dir)); len(scripts) != 1 || !hasNote(notes, "run.sh: no git work tree") {
+	if scripts, notes := Load(treetest.Walk(t, dir)); len(scripts) != 1 || !hasNote(notes, "run.sh: no git work tree") {
 		t.Errorf("Load outside git: %d scripts, notes:\n%s", len(scripts), notesText(notes))
 	}
 	if s, _ := ParseFile(tr, "missing"); s != nil {
@@ -304,7 +295,7 @@ func TestGitIndexModes(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("modes (-git +ReadIndex):\n%s", diff)
 			}
-			s, _ := ParseFile(walk(t, filepath.Join(dir, "deploy")), "start.sh")
+			s, _ := ParseFile(treetest.Walk(t, filepath.Join(dir, "deploy")), "start.sh")
 			if s == nil || s.IndexMode != ModeExecutable || s.Executable {
 				t.Errorf("deploy/start.sh from a subdirectory root: %+v", s)
 			}
@@ -368,7 +359,7 @@ func BenchmarkLoad(b *testing.B) {
 		os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%d.sh", i)), data, 0o755)
 		os.WriteFile(filepath.Join(dir, "scripts", fmt.Sprintf("notes%d.txt", i)), []byte("plain text\n"), 0o644)
 	}
-	tr := walk(b, dir)
+	tr := treetest.Walk(b, dir)
 	b.ResetTimer()
 	for b.Loop() {
 		scripts, _ := Load(tr)

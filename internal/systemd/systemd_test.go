@@ -12,17 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/shipshape-dev/shipshape/internal/source"
-	"github.com/shipshape-dev/shipshape/internal/tree"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 )
-
-func walk(t testing.TB, root string) *tree.Tree {
-	t.Helper()
-	tr, err := tree.Walk(root, tree.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
 
 func pos(file string, line, col int) source.Pos { return source.Pos{File: file, Line: line, Col: col} }
 
@@ -35,7 +26,7 @@ func texts(vs []Value) []string {
 }
 
 func TestLoadProject(t *testing.T) {
-	units, notes := Load(walk(t, "testdata/project"))
+	units, notes := Load(treetest.Walk(t, "testdata/project"))
 	var names []string
 	for _, u := range units {
 		names = append(names, u.Path)
@@ -240,7 +231,7 @@ func TestLoadBinaryAndEmptyUnits(t *testing.T) {
 	}
 	write("bin.service", []byte("\x00\x01\x02garbage"))
 	write("empty.service", nil)
-	units, notes := Load(walk(t, dir))
+	units, notes := Load(treetest.Walk(t, dir))
 	if len(units) != 2 || len(units[1].Settings()) != 0 || units[1].ExecStart != nil {
 		t.Errorf("units = %+v", units)
 	}
@@ -414,7 +405,7 @@ func BenchmarkLoad(b *testing.B) {
 		os.WriteFile(filepath.Join(sub, "app.service"), data, 0o644)
 		os.WriteFile(filepath.Join(sub, "app.service.d", "x.conf"), []byte("[Service]\nExecStart=\nExecStart=/bin/x\n"), 0o644)
 	}
-	tr := walk(b, dir)
+	tr := treetest.Walk(b, dir)
 	b.ResetTimer()
 	for b.Loop() {
 		units, _ := Load(tr)
