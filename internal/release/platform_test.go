@@ -107,7 +107,7 @@ func TestLoadPlatforms(t *testing.T) {
 	}
 	f, notes := Load(treetest.Walk(t, dir))
 	if len(notes) != 0 {
-		t.Errorf("notes:\n%s", notesText(notes))
+		t.Errorf("notes:\n%s", treetest.NotesText(notes))
 	}
 	if f == nil {
 		t.Fatal("no facts")

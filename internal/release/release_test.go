@@ -31,18 +31,10 @@ func settings(ss []Setting) []string {
 	return out
 }
 
-func notesText(notes []source.Note) string {
-	var b strings.Builder
-	for _, n := range notes {
-		b.WriteString(n.String() + "\n")
-	}
-	return b.String()
-}
-
 func TestLoadProject(t *testing.T) {
 	f, notes := Load(treetest.Walk(t, "testdata/project"))
 	if len(notes) != 0 {
-		t.Errorf("notes:\n%s", notesText(notes))
+		t.Errorf("notes:\n%s", treetest.NotesText(notes))
 	}
 	if f == nil || len(f.Goreleaser) != 1 || len(f.Workflows) != 1 || len(f.Makefiles) != 1 {
 		t.Fatalf("facts = %+v", f)
@@ -163,8 +155,8 @@ func TestBadInput(t *testing.T) {
 			if isNil(got) != tt.nilOK {
 				t.Errorf("result = %+v", got)
 			}
-			if tt.note == "" && len(notes) > 0 || tt.note != "" && !strings.Contains(notesText(notes), tt.note) {
-				t.Errorf("notes:\n%s\nwant %q", notesText(notes), tt.note)
+			if tt.note == "" && len(notes) > 0 || tt.note != "" && !strings.Contains(treetest.NotesText(notes), tt.note) {
+				t.Errorf("notes:\n%s\nwant %q", treetest.NotesText(notes), tt.note)
 			}
 		})
 	}

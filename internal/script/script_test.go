@@ -14,23 +14,6 @@ import (
 	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 )
 
-func hasNote(notes []source.Note, s string) bool {
-	for _, n := range notes {
-		if strings.Contains(n.String(), s) {
-			return true
-		}
-	}
-	return false
-}
-
-func notesText(notes []source.Note) string {
-	var b strings.Builder
-	for _, n := range notes {
-		b.WriteString(n.String() + "\n")
-	}
-	return b.String()
-}
-
 // cmdText renders a command for comparison: via>name args @line:col [bg] (dir).
 func cmdText(c *Command) string {
 	s := strings.Join(append(c.Via, c.Name), ">")
@@ -115,8 +98,8 @@ func TestLoadProject(t *testing.T) {
 	if run.Dialect != "bash" || run.SetE.Line != 1 || run.Detached != nil || run.Executable {
 		t.Errorf("run: dialect %q SetE %v detached %v executable %v", run.Dialect, run.SetE, run.Detached, run.Executable)
 	}
-	if !hasNote(notes, "docker/run:5:6: does not parse as posix") {
-		t.Errorf("notes:\n%s", notesText(notes))
+	if !treetest.HasNote(notes, "docker/run:5:6: does not parse as posix") {
+		t.Errorf("notes:\n%s", treetest.NotesText(notes))
 	}
 	gosu := run.Commands[len(run.Commands)-2]
 	if cmdText(gosu) != "gosu>/usr/local/bin/app @7:1 &" {
@@ -204,12 +187,12 @@ func TestParseBadInput(t *testing.T) {
 				t.Errorf("dialect = %q, want %q", s.Dialect, tt.dialect)
 			}
 			for _, w := range tt.notes {
-				if !hasNote(notes, w) {
-					t.Errorf("no note %q in\n%s", w, notesText(notes))
+				if !treetest.HasNote(notes, w) {
+					t.Errorf("no note %q in\n%s", w, treetest.NotesText(notes))
 				}
 			}
 			if len(tt.notes) == 0 && len(notes) > 0 {
-				t.Errorf("unexpected notes:\n%s", notesText(notes))
+				t.Errorf("unexpected notes:\n%s", treetest.NotesText(notes))
 			}
 			if tt.check != nil {
 				tt.check(t, s)
@@ -232,8 +215,8 @@ func TestParseFileOutsideLoad(t *testing.T) {
 		t.Errorf("ParseFile = %+v, %v", s, notes)
 	}
 	os.WriteFile(filepath.Join(dir, "run.sh"), []byte("#!/bin/sh\n"), 0o755)
-	if scripts, notes := Load(treetest.Walk(t, dir)); len(scripts) != 1 || !hasNote(notes, "run.sh: no git work tree") {
-		t.Errorf("Load outside git: %d scripts, notes:\n%s", len(scripts), notesText(notes))
+	if scripts, notes := Load(treetest.Walk(t, dir)); len(scripts) != 1 || !treetest.HasNote(notes, "run.sh: no git work tree") {
+		t.Errorf("Load outside git: %d scripts, notes:\n%s", len(scripts), treetest.NotesText(notes))
 	}
 	if s, _ := ParseFile(tr, "missing"); s != nil {
 		t.Errorf("ParseFile(missing) = %+v", s)

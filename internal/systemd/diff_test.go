@@ -3,6 +3,7 @@ package systemd
 import (
 	"bytes"
 	"fmt"
+	"github.com/shipshape-dev/shipshape/internal/tree/treetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +64,7 @@ func TestAgreesWithGoSystemd(t *testing.T) {
 				t.Errorf("sections: go-systemd (-) and Parse (+) disagree:\n%s", diff)
 			}
 			if len(notes) > 0 {
-				t.Errorf("notes on a valid unit:\n%s", notesText(notes))
+				t.Errorf("notes on a valid unit:\n%s", treetest.NotesText(notes))
 			}
 		})
 	}

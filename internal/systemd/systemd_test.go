@@ -127,33 +127,16 @@ func TestLoadProject(t *testing.T) {
 		"debian/worker@.service.in:14:1: unknown section [Servic]",
 	}
 	for _, w := range wantNotes {
-		if !hasNote(notes, w) {
-			t.Errorf("no note %q in\n%s", w, notesText(notes))
+		if !treetest.HasNote(notes, w) {
+			t.Errorf("no note %q in\n%s", w, treetest.NotesText(notes))
 		}
 	}
-	if hasNote(notes, "Description= uses specifiers") {
-		t.Errorf("specifiers noted in a setting no fact reads:\n%s", notesText(notes))
+	if treetest.HasNote(notes, "Description= uses specifiers") {
+		t.Errorf("specifiers noted in a setting no fact reads:\n%s", treetest.NotesText(notes))
 	}
-	if hasNote(notes, "[X-Vendor]") {
-		t.Errorf("X- sections are extensions, not unknown:\n%s", notesText(notes))
+	if treetest.HasNote(notes, "[X-Vendor]") {
+		t.Errorf("X- sections are extensions, not unknown:\n%s", treetest.NotesText(notes))
 	}
-}
-
-func hasNote(notes []source.Note, prefix string) bool {
-	for _, n := range notes {
-		if strings.Contains(n.String(), prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-func notesText(notes []source.Note) string {
-	var b strings.Builder
-	for _, n := range notes {
-		b.WriteString(n.String() + "\n")
-	}
-	return b.String()
 }
 
 func TestParseBadInput(t *testing.T) {
@@ -195,11 +178,11 @@ func TestParseBadInput(t *testing.T) {
 				t.Errorf("settings (-want +got):\n%s", diff)
 			}
 			if len(notes) != len(tt.notes) {
-				t.Errorf("notes:\n%s\nwant %q", notesText(notes), tt.notes)
+				t.Errorf("notes:\n%s\nwant %q", treetest.NotesText(notes), tt.notes)
 			}
 			for _, w := range tt.notes {
-				if !hasNote(notes, w) {
-					t.Errorf("no note %q in\n%s", w, notesText(notes))
+				if !treetest.HasNote(notes, w) {
+					t.Errorf("no note %q in\n%s", w, treetest.NotesText(notes))
 				}
 			}
 		})
@@ -216,8 +199,8 @@ func TestBuildBadValues(t *testing.T) {
 		t.Errorf("Environment (-want +got):\n%s", diff)
 	}
 	for _, w := range []string{"x.service:2:11: ExecStart=: unterminated ' quote", `x.service:3:13: Environment=: "B" is not`, "x.service:4:11: ExecStart=: command line has prefixes but no executable"} {
-		if !hasNote(notes, w) {
-			t.Errorf("no note %q in\n%s", w, notesText(notes))
+		if !treetest.HasNote(notes, w) {
+			t.Errorf("no note %q in\n%s", w, treetest.NotesText(notes))
 		}
 	}
 }
@@ -235,8 +218,8 @@ func TestLoadBinaryAndEmptyUnits(t *testing.T) {
 	if len(units) != 2 || len(units[1].Settings()) != 0 || units[1].ExecStart != nil {
 		t.Errorf("units = %+v", units)
 	}
-	if !hasNote(notes, "bin.service:1: binary file") {
-		t.Errorf("notes:\n%s", notesText(notes))
+	if !treetest.HasNote(notes, "bin.service:1: binary file") {
+		t.Errorf("notes:\n%s", treetest.NotesText(notes))
 	}
 }
 
@@ -296,20 +279,20 @@ func TestParseEnvironmentFile(t *testing.T) {
 		t.Errorf("vars (-want +got):\n%s", diff)
 	}
 	for _, w := range []string{`env:9:1: invalid variable name "export F"`, `env:10:1: line "G" has no '='`} {
-		if !hasNote(notes, w) {
-			t.Errorf("no note %q in\n%s", w, notesText(notes))
+		if !treetest.HasNote(notes, w) {
+			t.Errorf("no note %q in\n%s", w, treetest.NotesText(notes))
 		}
 	}
 	data, _ = os.ReadFile("testdata/project/env.crlf")
 	vars, notes = ParseEnvironmentFile("env.crlf", data)
 	if diff := cmp.Diff([]Var{{Name: "I", Value: "bom", Pos: pos("env.crlf", 1, 1)}, {Name: "J", Value: "crlf", Pos: pos("env.crlf", 2, 1)}}, vars); diff != "" || len(notes) != 0 {
-		t.Errorf("crlf (-want +got):\n%s\nnotes:\n%s", diff, notesText(notes))
+		t.Errorf("crlf (-want +got):\n%s\nnotes:\n%s", diff, treetest.NotesText(notes))
 	}
-	if _, notes := ParseEnvironmentFile("e", []byte("A=\"open\n")); !hasNote(notes, "e:1:1: unterminated quote") {
-		t.Errorf("unterminated quote: %s", notesText(notes))
+	if _, notes := ParseEnvironmentFile("e", []byte("A=\"open\n")); !treetest.HasNote(notes, "e:1:1: unterminated quote") {
+		t.Errorf("unterminated quote: %s", treetest.NotesText(notes))
 	}
-	if _, notes := ParseEnvironmentFile("e", []byte("A=1\nB=\x00")); !hasNote(notes, "e:2: binary file") {
-		t.Errorf("NUL: %s", notesText(notes))
+	if _, notes := ParseEnvironmentFile("e", []byte("A=1\nB=\x00")); !treetest.HasNote(notes, "e:2: binary file") {
+		t.Errorf("NUL: %s", treetest.NotesText(notes))
 	}
 }
 
@@ -326,8 +309,8 @@ func TestVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	// reproduced: TestVerify (systemd 252): "broken.service:2: Neither a valid executable name nor an absolute path: relative/app"
-	if !hasNote(notes, "broken.service:2: systemd-analyze verify: Neither a valid executable name nor an absolute path: relative/app") {
-		t.Errorf("systemd-analyze verify said:\n%s", notesText(notes))
+	if !treetest.HasNote(notes, "broken.service:2: systemd-analyze verify: Neither a valid executable name nor an absolute path: relative/app") {
+		t.Errorf("systemd-analyze verify said:\n%s", treetest.NotesText(notes))
 	}
 }
 

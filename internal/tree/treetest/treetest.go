@@ -1,11 +1,14 @@
-// Package treetest builds checked trees for tests: write a set of files into a temporary
-// directory, walk it, and fail the test on any error.
+// Package treetest holds what the loaders' tests share: write a set of files into a temporary
+// directory, walk it (failing the test on any error), and read the notes a loader left.
 package treetest
 
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/shipshape-dev/shipshape/internal/source"
 
 	"github.com/shipshape-dev/shipshape/internal/tree"
 )
@@ -34,4 +37,23 @@ func Write(t testing.TB, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// HasNote says whether some note, rendered as file:line:col: text, contains s.
+func HasNote(notes []source.Note, s string) bool {
+	for _, n := range notes {
+		if strings.Contains(n.String(), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// NotesText renders notes one per line, for test failure messages.
+func NotesText(notes []source.Note) string {
+	var b strings.Builder
+	for _, n := range notes {
+		b.WriteString(n.String() + "\n")
+	}
+	return b.String()
 }
